@@ -1,0 +1,182 @@
+"""The command line: each command opens the database, calls the domain, reports in the
+user's language. Exit 0 on success, 1 when input is refused or a check fails, 2 on usage."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+import platformdirs
+
+from app import __version__
+from app.i18n import _, set_language
+from app.models.errors import UserError
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("GERAI_DB")
+    if env:
+        return Path(env)
+    return platformdirs.user_data_path("gerai", appauthor=False) / "gerai.db"
+
+
+def _lang_from_argv(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def common_options(fn):
+    """``--db`` and ``--lang`` on every command (the language is set before parsing)."""
+    fn = click.option("--lang", type=click.Choice(["id", "en"]), help="id | en",
+                      expose_value=False, is_eager=True)(fn)
+    fn = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                      default=None, help="Shop database file.")(fn)
+    return fn
+
+
+def _db(db_path: Path | None, ctx: click.Context | None = None) -> Path:
+    if db_path is None and ctx is not None and ctx.obj:
+        db_path = ctx.obj.get("db_path")
+    return db_path or default_db_path()
+
+
+def _open(db_path: Path, **kw):
+    from app.models.db import open_db
+
+    return open_db(db_path, **kw)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gerai", message="%(prog)s %(version)s")
+@common_options
+@click.option("--first-paint-probe", is_flag=True, hidden=True)
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, first_paint_probe: bool) -> None:
+    """Gerai: the offline shop system of a village cooperative.
+
+    Without a command, starts the program window.
+    """
+    ctx.obj = {"db_path": db_path}
+    if ctx.invoked_subcommand is None:
+        from app.ui.app import run_gui
+
+        raise click.exceptions.Exit(run_gui(_db(db_path), probe=first_paint_probe))
+
+
+@cli.command()
+@common_options
+@click.option("--days", type=click.IntRange(0, 3660), default=30, show_default=True,
+              help="Days of history.")
+@click.option("--products", type=click.IntRange(1, 200_000), default=500, show_default=True,
+              help="Number of products (real staples first, then generated items).")
+@click.option("--seed", type=click.IntRange(0, 2**31), default=1, show_default=True)
+@click.option("--if-missing", is_flag=True, help="Do nothing when the database already exists.")
+@click.pass_context
+def demo(ctx, db_path, days, products, seed, if_missing):
+    """Create the demo shop in an empty database."""
+    from app.models.demo import build_demo
+
+    path = _db(db_path, ctx)
+    existed = path.exists()
+    if if_missing and existed:
+        click.echo(_("Basis data sudah ada: {path}").format(path=path), err=True)
+        return
+    db = _open(path)
+    try:
+        result = build_demo(db, products=products, days=days, seed=seed)
+    except BaseException:
+        db.close()
+        if not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    db.checkpoint("TRUNCATE")
+    db.close()
+    click.echo(_("Gerai demo dibuat: {products} produk, {users} pengguna, {days} hari riwayat"
+                 " di {path}").format(products=result.products, users=result.users,
+                                      days=result.days, path=path))
+
+
+@cli.command()
+@common_options
+@click.pass_context
+def check(ctx, db_path):
+    """Check the database: SQLite integrity, ledgers = balances, audit chain."""
+    from app.models.check import run_checks
+
+    db = _open(_db(db_path, ctx), create=False)
+    try:
+        results = run_checks(db)
+    finally:
+        db.close()
+    for result in results:
+        mark = "OK" if result.ok else _("GAGAL")
+        click.echo(f"[{mark}] {result.name}: {result.detail}")
+    if not all(r.ok for r in results):
+        click.echo(_("Pemeriksaan menemukan masalah."), err=True)
+        raise click.exceptions.Exit(1)
+
+
+@cli.group()
+def audit():
+    """The tamper-evident audit log."""
+
+
+@audit.command("verify")
+@common_options
+@click.pass_context
+def audit_verify(ctx, db_path):
+    """Verify the audit log's hash chain; names the first broken row."""
+    from app.models import audit as audit_log
+    from app.models.check import audit_summary
+
+    db = _open(_db(db_path, ctx), create=False)
+    try:
+        chain = audit_log.verify(db)
+    finally:
+        db.close()
+    click.echo(_("Log audit: {summary}").format(summary=audit_summary(chain)))
+    if not chain.ok:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@common_options
+@click.option("--quick", is_flag=True, help="A smaller run that stays under a minute.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--products", type=click.IntRange(100, 200_000), default=50_000, show_default=True)
+def bench(db_path, quick, as_json, products):
+    """Measure speed against a raw-SQLite baseline in the same run."""
+    from app.bench import run_bench
+
+    run_bench(products=products, quick=quick, as_json=as_json)
+
+
+def run(argv: list[str]) -> int:
+    set_language(_lang_from_argv(argv))
+    try:
+        result = cli.main(args=argv, prog_name="gerai", standalone_mode=False)
+    except click.exceptions.UsageError as e:
+        e.show()
+        return 2
+    except click.exceptions.Abort:
+        click.echo(_("Dibatalkan."), err=True)
+        return 1
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except UserError as e:
+        click.echo(_("Ditolak: {reason}").format(reason=e.message), err=True)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,65 @@
+"""``gerai check``: proves the database is sound and its balances equal its ledgers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from app.i18n import _
+from app.models import audit, stock
+from app.models.db import Database
+from app.models.migrations import latest_version, schema_version
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str
+
+
+def run_checks(db: Database) -> list[CheckResult]:
+    results = []
+    integrity = db.scalar("PRAGMA integrity_check")
+    results.append(CheckResult(_("Berkas SQLite"), integrity == "ok",
+                               _("utuh") if integrity == "ok" else integrity))
+    broken_keys = db.query("PRAGMA foreign_key_check")
+    results.append(CheckResult(
+        _("Relasi antar tabel"), not broken_keys,
+        _("utuh") if not broken_keys else _("{n} baris menunjuk data yang tidak ada").format(
+            n=len(broken_keys))))
+    version = schema_version(db)
+    results.append(CheckResult(_("Versi skema"), version == latest_version(),
+                               str(version)))
+    tables = set(sqlite_utils.Database(db.conn).table_names())
+    missing = {"products", "stock_movements", "stock_balances", "audit_log"} - tables
+    results.append(CheckResult(_("Tabel"), not missing,
+                               _("lengkap") if not missing else ", ".join(sorted(missing))))
+    mismatches = stock.ledger_mismatches(db)
+    results.append(CheckResult(
+        _("Stok: saldo = jumlah mutasi"), not mismatches,
+        _("{n} produk cocok").format(n=db.scalar("SELECT count(*) FROM stock_balances"))
+        if not mismatches else _("{n} produk tidak cocok, mis. produk {id}: saldo {balance},"
+                                 " mutasi {ledger}").format(
+            n=len(mismatches), id=mismatches[0][0], balance=mismatches[0][1],
+            ledger=mismatches[0][2])))
+    fts_rows = db.scalar("SELECT count(*) FROM product_search")
+    products = db.scalar("SELECT count(*) FROM products")
+    results.append(CheckResult(_("Indeks pencarian produk"), fts_rows == products,
+                               _("{n} produk terindeks").format(n=fts_rows)))
+    chain = audit.verify(db)
+    results.append(CheckResult(_("Rantai log audit"), chain.ok, audit_summary(chain)))
+    return results
+
+
+def audit_summary(chain: audit.AuditCheck) -> str:
+    if chain.ok:
+        return _("{n} baris, rantai utuh").format(n=chain.rows)
+    reasons = {
+        "missing": _("ada baris yang hilang sebelum baris ini"),
+        "link": _("tidak tersambung ke baris sebelumnya"),
+        "content": _("isinya diubah"),
+    }
+    return _("rusak mulai baris {seq}: {reason}").format(
+        seq=chain.first_broken, reason=reasons[chain.reason])

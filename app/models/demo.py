@@ -1,0 +1,203 @@
+"""The demo shop: a realistic Lampung gerai sembako, deterministic for a seed.
+
+Everything is written through the same domain functions the till and the office use.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from app.i18n import _
+from app.models import catalog, stock
+from app.models.barcodes import with_check_digit
+from app.models.clock import frozen_clock, now
+from app.models.db import Database
+from app.models.errors import UserError
+from app.models.ids import seeded_ids
+from app.models.money import QTY_SCALE
+from app.models.products import ProductInput, UnitInput
+from app.models.settings import ShopSettings, save_settings
+from app.models.users import User, create_user, has_users, list_users
+
+#: Demo logins (also shown in the README): username, full name, role, PIN or password.
+DEMO_USERS = (
+    ("admin", "Rahmat Hidayat", "admin", "admin12345"),
+    ("manajer", "Siti Aminah", "manajer", "5678"),
+    ("bendahara", "Dewi Lestari", "bendahara", "4321"),
+    ("kasir", "Agus Saputra", "kasir", "1234"),
+    ("kasir2", "Nur Aini", "kasir", "2345"),
+    ("pengawas", "Bambang Sutrisno", "pengawas", "8765"),
+)
+
+DEMO_SETTINGS = ShopSettings(
+    cooperative_name="Koperasi Desa Merah Putih Sukamaju",
+    shop_name="Gerai Sembako Sukamaju",
+    shop_code="KDMP017",
+    address="Jl. Raya Sukamaju No. 12, Kec. Natar, Lampung Selatan",
+    zone="WIB",
+    receipt_footer="Terima kasih telah berbelanja di gerai koperasi Anda.",
+)
+
+# name, brand, category, base unit, price, cost, HET, min stock, [(pack, factor, price)], stock
+_K = QTY_SCALE
+STAPLES = (
+    ("Beras Medium 5 kg", "Rojolele", "Beras", "pcs", 67000, 61500, 67500, 10, [], 40),
+    ("Beras SPHP 5 kg", "Bulog", "Beras", "pcs", 62500, 59000, 62500, 10, [], 60),
+    ("Beras Premium 5 kg", "Sania", "Beras", "pcs", 74000, 68000, 74500, 5, [], 20),
+    ("Beras Curah Medium", "", "Beras", "kg", 13000, 11800, 13500, 25,
+     [("karung", 50, 640000)], 150),
+    ("MinyaKita 1 L", "MinyaKita", "Minyak Goreng", "pcs", 15700, 14500, 15700, 24,
+     [("dus", 12, 186000)], 96),
+    ("Minyak Goreng Kemasan 2 L", "Bimoli", "Minyak Goreng", "pcs", 38000, 34500, None, 6,
+     [("dus", 6, 225000)], 18),
+    ("Gula Pasir 1 kg", "Gulaku", "Gula", "pcs", 17500, 16000, None, 20, [("dus", 20, 345000)], 60),
+    ("Gula Pasir Curah", "", "Gula", "kg", 17000, 15500, None, 10, [("karung", 50, 840000)], 50),
+    ("Telur Ayam Ras", "", "Telur", "kg", 30000, 27000, None, 5, [("peti", 15, 440000)], 30),
+    ("Tepung Terigu 1 kg", "Segitiga Biru", "Tepung", "pcs", 12700, 11300, None, 10,
+     [("dus", 12, 150000)], 36),
+    ("Mie Instan Goreng", "Indomie", "Mie Instan", "pcs", 3500, 2950, None, 40,
+     [("dus", 40, 125000)], 200),
+    ("Mie Instan Soto", "Indomie", "Mie Instan", "pcs", 3300, 2800, None, 40,
+     [("dus", 40, 118000)], 160),
+    ("Garam Dapur 250 g", "Refina", "Bumbu", "pcs", 3000, 2300, None, 10, [], 40),
+    ("Kecap Manis 520 ml", "Bango", "Bumbu", "pcs", 24000, 21500, None, 6, [], 18),
+    ("Susu Kental Manis 370 g", "Frisian Flag", "Susu", "pcs", 12500, 11000, None, 12,
+     [("dus", 48, 575000)], 48),
+    ("Kopi Bubuk Sachet", "Kapal Api", "Minuman", "pcs", 1500, 1150, None, 50,
+     [("renteng", 10, 14000)], 300),
+    ("Teh Celup 25 kantong", "Sariwangi", "Minuman", "pcs", 7500, 6400, None, 10, [], 30),
+    ("Air Mineral 600 ml", "Aqua", "Minuman", "pcs", 3500, 2600, None, 24, [("dus", 24, 75000)], 96),
+    ("Sabun Mandi 85 g", "Lifebuoy", "Kebersihan", "pcs", 4000, 3200, None, 12, [], 48),
+    ("Deterjen Bubuk 800 g", "Rinso", "Kebersihan", "pcs", 22000, 19500, None, 6, [], 24),
+    ("Sampo Sachet", "Sunsilk", "Kebersihan", "pcs", 1000, 750, None, 24, [("renteng", 12, 11000)],
+     120),
+    ("Pasta Gigi 190 g", "Pepsodent", "Kebersihan", "pcs", 14000, 12200, None, 6, [], 18),
+    ("LPG 3 kg Isi Ulang", "Pertamina", "LPG", "tabung", 20000, 18000, 20000, 10, [], 40),
+    ("Pupuk Urea Bersubsidi 50 kg", "Pupuk Indonesia", "Pupuk", "pcs", 90000, 86000, 90000, 5,
+     [], 30),
+    ("Pupuk NPK Phonska 50 kg", "Pupuk Indonesia", "Pupuk", "pcs", 92000, 88000, 92000, 5, [], 25),
+    ("Minyak Tanah", "", "Bahan Bakar", "liter", 12000, 10500, None, 10, [], 60),
+    ("Bawang Merah", "", "Sayur & Bumbu Segar", "kg", 40000, 34000, None, 3, [], 12),
+    ("Bawang Putih", "", "Sayur & Bumbu Segar", "kg", 36000, 31000, None, 3, [], 10),
+    ("Cabai Merah Keriting", "", "Sayur & Bumbu Segar", "kg", 48000, 41000, None, 2, [], 6),
+    ("Santan Instan 65 ml", "Kara", "Bumbu", "pcs", 3000, 2500, None, 12, [], 48),
+    ("Margarin 200 g", "Blue Band", "Bumbu", "pcs", 9500, 8300, None, 6, [], 24),
+    ("Sarden 155 g", "ABC", "Makanan Kaleng", "kaleng", 9000, 7800, None, 6, [], 24),
+    ("Biskuit Kelapa 300 g", "Roma", "Makanan Ringan", "pcs", 12000, 10400, None, 6, [], 24),
+    ("Kerupuk Kemplang Palembang", "", "Makanan Ringan", "bungkus", 15000, 12000, None, 5, [], 20),
+)
+
+_KINDS = (
+    ("Sabun Cuci Piring", "Kebersihan", ("400 ml", "800 ml", "sachet")),
+    ("Biskuit", "Makanan Ringan", ("100 g", "200 g", "kaleng 650 g")),
+    ("Kopi Instan", "Minuman", ("sachet", "renteng", "toples 200 g")),
+    ("Susu UHT", "Susu", ("200 ml", "1 L")),
+    ("Kecap Asin", "Bumbu", ("135 ml", "600 ml")),
+    ("Saus Sambal", "Bumbu", ("135 ml", "340 ml")),
+    ("Minyak Kayu Putih", "Kesehatan", ("30 ml", "60 ml", "120 ml")),
+    ("Pembalut", "Kebersihan", ("isi 8", "isi 16")),
+    ("Popok Bayi", "Bayi", ("S isi 20", "M isi 20", "L isi 18")),
+    ("Wafer", "Makanan Ringan", ("sachet", "kotak 150 g")),
+    ("Sirup", "Minuman", ("460 ml", "630 ml")),
+    ("Bihun", "Mie Instan", ("175 g", "350 g")),
+    ("Kacang Tanah", "Makanan Ringan", ("250 g", "500 g")),
+    ("Obat Nyamuk Bakar", "Rumah Tangga", ("isi 10",)),
+    ("Korek Api", "Rumah Tangga", ("isi 10", "gas")),
+    ("Baterai AA", "Rumah Tangga", ("isi 2", "isi 4")),
+)
+_BRANDS = ("Sinar", "Mawar", "Garuda", "Cap Jago", "Nusantara", "Rajawali", "Melati", "Sumber Rejeki",
+           "Tiga Roda", "Bintang", "Harapan", "Cendana", "Kartika", "Pelangi", "Lestari", "Mandiri")
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    products: int
+    users: int
+    days: int
+
+
+def _code(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        code = with_check_digit("899" + "".join(rng.choice("0123456789") for _ in range(9)))
+        if code not in taken:
+            taken.add(code)
+            return code
+
+
+def _staples(rng, taken) -> list[ProductInput]:
+    items = []
+    for name, brand, category, unit, price, cost, het, minimum, packs, on_hand in STAPLES:
+        units = tuple(UnitInput(pack, factor * _K, pack_price, (_code(rng, taken),))
+                      for pack, factor, pack_price in packs)
+        # Loose goods sold by weight keep an internal code; packaged goods carry an EAN.
+        codes = (_code(rng, taken),) if unit not in ("kg", "liter") else (
+            f"PLU{len(items) + 1:03d}",)
+        items.append(ProductInput(
+            name=name, brand=brand, category=category, base_unit=unit, price=price, cost=cost,
+            het=het, min_stock=minimum * _K, barcodes=codes, units=units,
+            opening_stock=on_hand * _K,
+        ))
+    return items
+
+
+def _generated(rng, taken, count: int) -> list[ProductInput]:
+    items = []
+    for n in range(count):
+        kind, category, sizes = _KINDS[n % len(_KINDS)]
+        brand = _BRANDS[(n // len(_KINDS)) % len(_BRANDS)]
+        size = sizes[(n // (len(_KINDS) * len(_BRANDS))) % len(sizes)]
+        series = n // (len(_KINDS) * len(_BRANDS) * len(sizes))
+        name = f"{kind} {brand} {size}" + (f" #{series + 1}" if series else "")
+        cost = rng.randrange(8, 600) * 100
+        price = cost + max(500, cost * rng.randrange(8, 25) // 100 // 100 * 100)
+        items.append(ProductInput(
+            name=name, brand=brand, category=category, base_unit="pcs", price=price, cost=cost,
+            min_stock=rng.choice((0, 2, 5, 10)) * _K, barcodes=(_code(rng, taken),),
+            opening_stock=rng.randrange(0, 60) * _K,
+        ))
+    return items
+
+
+def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int = 1) -> DemoResult:
+    """Fill an empty database with the demo shop: settings, users, catalog and stock history."""
+    if has_users(db):
+        raise UserError(_("Basis data ini sudah berisi data gerai; demo hanya dibuat di basis data"
+                          " kosong."))
+    if not 0 <= days <= 3660:
+        raise UserError(_("Jumlah hari harus antara 0 dan 3660."), "days")
+    if not 1 <= products <= 200_000:
+        raise UserError(_("Jumlah produk harus antara 1 dan 200.000."), "products")
+    rng = random.Random(seed)
+    today = now().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = today - timedelta(days=days)
+    start_ms = int(start.replace(tzinfo=UTC).timestamp() * 1000)
+    with seeded_ids(seed, start_ms), frozen_clock(start + timedelta(hours=1)):
+        save_settings(db, user=None, settings=DEMO_SETTINGS)
+        users = [create_user(db, user=None if i == 0 else _admin(db), username=u, full_name=f,
+                             role=r, secret=s) for i, (u, f, r, s) in enumerate(DEMO_USERS)]
+        taken: set[str] = set()
+        items = _staples(rng, taken)[:products]
+        items += _generated(rng, taken, products - len(items))
+        manager = next(u for u in users if u.role == "manajer")
+        catalog.import_products(db, user=manager, items=items)
+    _stock_corrections(db, rng, manager, start, days)
+    return DemoResult(products=len(items), users=len(users), days=days)
+
+
+def _admin(db: Database) -> User:
+    return next(u for u in list_users(db) if u.role == "admin")
+
+
+def _stock_corrections(db: Database, rng, manager: User, start: datetime, days: int) -> None:
+    """A few corrections over the history, as a real shop has (damaged goods, miscounts)."""
+    ids = [r[0] for r in db.query("SELECT id FROM products ORDER BY name LIMIT 40")]
+    reasons = ("Kemasan rusak", "Selisih hitung", "Kedaluwarsa", "Dimakan tikus")
+    for day in range(1, days + 1, 3):
+        moment = start + timedelta(days=day, hours=rng.randrange(1, 10))
+        with frozen_clock(moment):
+            product_id = rng.choice(ids)
+            if stock.on_hand(db, product_id) >= 2 * _K:
+                stock.adjust_stock(db, user=manager, product_id=product_id, qty="-1",
+                                   reason=rng.choice(reasons))

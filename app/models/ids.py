@@ -1,0 +1,54 @@
+"""Record identity (UUIDv7 made at the shop) and printed document numbers."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import uuid6
+
+from app.models.db import Database
+
+_seeded: tuple[random.Random, list[int]] | None = None
+
+
+def new_id() -> str:
+    """A time-ordered UUIDv7, so the records of thousands of shops never collide."""
+    if _seeded is None:
+        return str(uuid6.uuid7())
+    rng, clock = _seeded
+    clock[0] += 1
+    return str(uuid7_from(clock[0], rng.getrandbits(12), rng.getrandbits(62)))
+
+
+def uuid7_from(unix_ms: int, rand_a: int, rand_b: int) -> uuid.UUID:
+    value = (unix_ms & (2**48 - 1)) << 80 | 0x7 << 76 | (rand_a & 0xFFF) << 64
+    value |= 0b10 << 62 | (rand_b & (2**62 - 1))
+    return uuid.UUID(int=value)
+
+
+@contextmanager
+def seeded_ids(seed: int, start_unix_ms: int) -> Iterator[None]:
+    """Deterministic ids for the demo generator: the same seed gives the same shop."""
+    global _seeded
+    previous, _seeded = _seeded, (random.Random(seed), [start_unix_ms])
+    try:
+        yield
+    finally:
+        _seeded = previous
+
+
+def next_document_number(db: Database, *, kind: str, shop_code: str, day: date) -> str:
+    """``KDMP017-251122-0042``: gap-free per day and kind because it is taken inside the
+    document's own transaction (a rolled-back document gives its number back)."""
+    assert db.in_transaction, "document numbers are taken inside the document's transaction"
+    day_code = day.strftime("%y%m%d")
+    number = db.scalar(
+        "INSERT INTO doc_sequences(kind, day, last) VALUES (?, ?, 1) "
+        "ON CONFLICT(kind, day) DO UPDATE SET last = last + 1 RETURNING last",
+        (kind, day_code),
+    )
+    return f"{shop_code}-{day_code}-{number:04d}"

@@ -1,0 +1,206 @@
+"""Users, roles, login with Argon2id-hashed PINs or passwords, and the permission check."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.i18n import _
+from app.models import audit
+from app.models.clock import from_iso, now, to_iso
+from app.models.db import Database
+from app.models.errors import PermissionDenied, Problem, UserError, ValidationError
+from app.models.ids import new_id
+
+ROLES = ("kasir", "bendahara", "manajer", "pengawas", "admin")
+
+#: Which roles may do what. The domain checks this; the UI only hides what it may not do.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "product.edit": frozenset({"manajer", "admin"}),
+    "product.archive": frozenset({"manajer", "admin"}),
+    "price.change": frozenset({"manajer", "admin"}),
+    "stock.adjust": frozenset({"manajer", "admin"}),
+    "settings.edit": frozenset({"admin"}),
+    "user.manage": frozenset({"admin"}),
+    "audit.view": frozenset({"bendahara", "manajer", "pengawas", "admin"}),
+}
+
+MAX_FAILED_LOGINS = 5
+LOCK_SECONDS = 60
+MAX_LOCK_SECONDS = 15 * 60
+
+_hasher = PasswordHasher()
+_PIN = re.compile(r"^\d{4,8}$")
+_USERNAME = re.compile(r"^[a-z0-9._-]{2,32}$")
+
+
+def role_label(role: str) -> str:
+    return {
+        "kasir": _("Kasir"),
+        "bendahara": _("Bendahara"),
+        "manajer": _("Manajer"),
+        "pengawas": _("Pengawas"),
+        "admin": _("Admin"),
+    }.get(role, role)
+
+
+def permission_label(permission: str) -> str:
+    return {
+        "product.edit": _("mengubah data produk"),
+        "product.archive": _("mengarsipkan produk"),
+        "price.change": _("mengubah harga"),
+        "stock.adjust": _("mengoreksi stok"),
+        "settings.edit": _("mengubah pengaturan gerai"),
+        "user.manage": _("mengelola pengguna"),
+        "audit.view": _("melihat log audit"),
+    }[permission]
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str
+    full_name: str
+    role: str
+    active: bool = True
+
+
+def can(user: User, permission: str) -> bool:
+    return user.active and user.role in PERMISSIONS[permission]
+
+
+def require(user: User, permission: str) -> None:
+    if not can(user, permission):
+        raise PermissionDenied(
+            _("{name} ({role}) tidak berhak {action}.").format(
+                name=user.full_name, role=role_label(user.role),
+                action=permission_label(permission),
+            )
+        )
+
+
+def _row_to_user(row) -> User:
+    return User(row["id"], row["username"], row["full_name"], row["role"], bool(row["active"]))
+
+
+def validate_secret(secret: str) -> str | None:
+    """A PIN of 4–8 digits or a password of at least 8 characters."""
+    if not isinstance(secret, str) or not secret:
+        return _("PIN atau kata sandi belum diisi.")
+    if secret.isdigit():
+        return None if _PIN.match(secret) else _("PIN harus 4 sampai 8 angka.")
+    if len(secret) < 8:
+        return _("Kata sandi paling sedikit 8 huruf (atau gunakan PIN 4–8 angka).")
+    if len(secret) > 128:
+        return _("Kata sandi terlalu panjang.")
+    return None
+
+
+def create_user(
+    db: Database, *, user: User | None, username: str, full_name: str, role: str, secret: str
+) -> User:
+    """Add a user (``user`` None only for the first admin of a new shop)."""
+    if user is not None:
+        require(user, "user.manage")
+    elif has_users(db):
+        raise PermissionDenied(_("Pengguna baru hanya dapat dibuat oleh admin."))
+    username = (username or "").strip().lower()
+    full_name = (full_name or "").strip()
+    problems = []
+    if not _USERNAME.match(username):
+        problems.append(Problem("username", _(
+            "Nama pengguna 2–32 huruf kecil, angka, titik, garis bawah atau tanda hubung.")))
+    if not full_name or len(full_name) > 80:
+        problems.append(Problem("full_name", _("Nama lengkap harus diisi (paling banyak 80 huruf).")))
+    if role not in ROLES:
+        problems.append(Problem("role", _("Peran tidak dikenal: {role}").format(role=role)))
+    secret_problem = validate_secret(secret)
+    if secret_problem:
+        problems.append(Problem("secret", secret_problem))
+    if problems:
+        raise ValidationError(problems)
+    secret_hash = _hasher.hash(secret)
+    with db.atomic():
+        if db.scalar("SELECT 1 FROM users WHERE username = ?", (username,)):
+            raise UserError(
+                _("Nama pengguna {username} sudah dipakai.").format(username=username), "username"
+            )
+        new = User(new_id(), username, full_name, role)
+        db.execute(
+            "INSERT INTO users(id, username, full_name, role, secret_hash, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (new.id, username, full_name, role, secret_hash, to_iso(now())),
+        )
+        audit.record(db, user_id=user.id if user else None, action="user.create",
+                     entity="user", entity_id=new.id, detail={"username": username, "role": role})
+    return new
+
+
+def has_users(db: Database) -> bool:
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM users)"))
+
+
+def list_users(db: Database) -> list[User]:
+    return [_row_to_user(r) for r in db.query("SELECT * FROM users ORDER BY username")]
+
+
+def get_user(db: Database, user_id: str) -> User | None:
+    row = db.one("SELECT * FROM users WHERE id = ?", (user_id,))
+    return _row_to_user(row) if row else None
+
+
+def authenticate(db: Database, *, username: str, secret: str) -> User:
+    """Log in; after repeated failures the account waits longer and longer."""
+    refused = UserError(_("Nama pengguna atau PIN/kata sandi salah."), "secret")
+    if not isinstance(username, str) or not isinstance(secret, str) or not username or not secret:
+        raise refused
+    with db.atomic():
+        row = db.one("SELECT * FROM users WHERE username = ?", (username.strip().lower(),))
+        if row is None or not row["active"]:
+            raise refused
+        moment = now()
+        if row["locked_until"] and from_iso(row["locked_until"]) > moment:
+            wait = int((from_iso(row["locked_until"]) - moment).total_seconds()) + 1
+            raise UserError(
+                _("Terlalu banyak percobaan gagal. Coba lagi dalam {seconds} detik.").format(
+                    seconds=wait), "secret")
+        try:
+            _hasher.verify(row["secret_hash"], secret)
+        except (VerificationError, InvalidHashError):
+            failures = row["failed_attempts"] + 1
+            locked_until = None
+            if failures >= MAX_FAILED_LOGINS:
+                seconds = min(LOCK_SECONDS * 2 ** (failures - MAX_FAILED_LOGINS), MAX_LOCK_SECONDS)
+                locked_until = to_iso(moment + timedelta(seconds=seconds))
+            db.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+                       (failures, locked_until, row["id"]))
+            audit.record(db, user_id=row["id"], action="login.failed", entity="user",
+                         entity_id=row["id"], detail={"attempt": failures})
+            # The failure is recorded (commit), then refused.
+            failure = refused
+        else:
+            failure = None
+            db.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
+                       (row["id"],))
+            audit.record(db, user_id=row["id"], action="login", entity="user",
+                         entity_id=row["id"])
+    if failure:
+        raise failure
+    return _row_to_user(row)
+
+
+def change_secret(db: Database, *, user: User, target_id: str, secret: str) -> None:
+    if user.id != target_id:
+        require(user, "user.manage")
+    problem = validate_secret(secret)
+    if problem:
+        raise UserError(problem, "secret")
+    with db.atomic():
+        if db.execute("UPDATE users SET secret_hash = ? WHERE id = ?",
+                      (_hasher.hash(secret), target_id)).rowcount != 1:
+            raise UserError(_("Pengguna tidak ditemukan."))
+        audit.record(db, user_id=user.id, action="user.secret", entity="user", entity_id=target_id)
