@@ -11,8 +11,47 @@ import click
 import platformdirs
 
 from app import __version__
-from app.i18n import _, set_language
+from app.i18n import _, language_from_argv, set_language
 from app.models.errors import UserError
+
+
+def N_(text: str) -> str:
+    """Marks help text for the catalog; it is translated when shown (the language is
+    chosen from the command line after this module is imported)."""
+    return text
+
+
+class _TranslatedHelp:
+    def _translated(self):
+        saved = [(self, self.help)] + [(p, p.help) for p in self.params if getattr(p, "help", None)]
+        for owner, text in saved:
+            owner.help = _(text) if text else text
+        return saved
+
+    def format_help(self, ctx, formatter):
+        saved = self._translated()
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            for owner, text in saved:
+                owner.help = text
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        saved = self.help
+        self.help = _(saved) if saved else saved
+        try:
+            return super().get_short_help_str(limit)
+        finally:
+            self.help = saved
+
+
+class Command(_TranslatedHelp, click.Command):
+    pass
+
+
+class Group(_TranslatedHelp, click.Group):
+    command_class = Command
+    group_class = type
 
 
 def default_db_path() -> Path:
@@ -22,21 +61,13 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("gerai", appauthor=False) / "gerai.db"
 
 
-def _lang_from_argv(argv: list[str]) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
-
-
 def common_options(fn):
     """``--db`` and ``--lang`` on every command (the language is set before parsing)."""
-    fn = click.option("--lang", type=click.Choice(["id", "en"]), help="id | en",
+    fn = click.option("--lang", type=click.Choice(["id", "en"]),
+                      help=N_("Bahasa pesan: id (Indonesia) atau en (Inggris)."),
                       expose_value=False, is_eager=True)(fn)
     fn = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                      default=None, help="Shop database file.")(fn)
+                      default=None, help=N_("Berkas basis data gerai."))(fn)
     return fn
 
 
@@ -52,16 +83,16 @@ def _open(db_path: Path, **kw):
     return open_db(db_path, **kw)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gerai", message="%(prog)s %(version)s")
+@click.group(cls=Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Gerai: sistem toko luring untuk gerai koperasi desa.\n\n"
+                     "Tanpa perintah, membuka jendela program."))
+@click.version_option(__version__, prog_name="gerai", message="%(prog)s %(version)s",
+                      help=N_("Tampilkan versi lalu keluar."))
 @common_options
 @click.option("--first-paint-probe", is_flag=True, hidden=True)
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None, first_paint_probe: bool) -> None:
-    """Gerai: the offline shop system of a village cooperative.
-
-    Without a command, starts the program window.
-    """
     ctx.obj = {"db_path": db_path}
     if ctx.invoked_subcommand is None:
         from app.ui.app import run_gui
@@ -69,17 +100,18 @@ def cli(ctx: click.Context, db_path: Path | None, first_paint_probe: bool) -> No
         raise click.exceptions.Exit(run_gui(_db(db_path), probe=first_paint_probe))
 
 
-@cli.command()
+@cli.command(help=N_("Buat gerai demo di basis data yang masih kosong."))
 @common_options
 @click.option("--days", type=click.IntRange(0, 3660), default=30, show_default=True,
-              help="Days of history.")
+              help=N_("Jumlah hari riwayat."))
 @click.option("--products", type=click.IntRange(1, 200_000), default=500, show_default=True,
-              help="Number of products (real staples first, then generated items).")
-@click.option("--seed", type=click.IntRange(0, 2**31), default=1, show_default=True)
-@click.option("--if-missing", is_flag=True, help="Do nothing when the database already exists.")
+              help=N_("Jumlah produk (sembako nyata dulu, lalu barang buatan)."))
+@click.option("--seed", type=click.IntRange(0, 2**31), default=1, show_default=True,
+              help=N_("Benih acak: benih yang sama memberi gerai yang sama."))
+@click.option("--if-missing", is_flag=True,
+              help=N_("Tidak melakukan apa-apa bila basis data sudah ada."))
 @click.pass_context
 def demo(ctx, db_path, days, products, seed, if_missing):
-    """Create the demo shop in an empty database."""
     from app.models.demo import build_demo
 
     path = _db(db_path, ctx)
@@ -103,11 +135,10 @@ def demo(ctx, db_path, days, products, seed, if_missing):
                                       days=result.days, path=path))
 
 
-@cli.command()
+@cli.command(help=N_("Periksa basis data: keutuhan SQLite, saldo = mutasi, rantai audit."))
 @common_options
 @click.pass_context
 def check(ctx, db_path):
-    """Check the database: SQLite integrity, ledgers = balances, audit chain."""
     from app.models.check import run_checks
 
     db = _open(_db(db_path, ctx), create=False)
@@ -123,16 +154,16 @@ def check(ctx, db_path):
         raise click.exceptions.Exit(1)
 
 
-@cli.group()
+@cli.group(cls=Group, help=N_("Log audit yang tahan ubah."))
 def audit():
-    """The tamper-evident audit log."""
+    pass
 
 
-@audit.command("verify")
+@audit.command("verify", help=N_("Periksa rantai hash log audit; menyebut baris pertama yang"
+                                 " rusak."))
 @common_options
 @click.pass_context
 def audit_verify(ctx, db_path):
-    """Verify the audit log's hash chain; names the first broken row."""
     from app.models import audit as audit_log
     from app.models.check import audit_summary
 
@@ -146,20 +177,20 @@ def audit_verify(ctx, db_path):
         raise click.exceptions.Exit(1)
 
 
-@cli.command()
+@cli.command(help=N_("Ukur kecepatan terhadap SQLite mentah dalam proses yang sama."))
 @common_options
-@click.option("--quick", is_flag=True, help="A smaller run that stays under a minute.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-@click.option("--products", type=click.IntRange(100, 200_000), default=50_000, show_default=True)
+@click.option("--quick", is_flag=True, help=N_("Putaran kecil, selesai dalam satu menit."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Satu objek JSON per baris."))
+@click.option("--products", type=click.IntRange(100, 200_000), default=50_000, show_default=True,
+              help=N_("Jumlah produk katalog uji."))
 def bench(db_path, quick, as_json, products):
-    """Measure speed against a raw-SQLite baseline in the same run."""
     from app.bench import run_bench
 
     run_bench(products=products, quick=quick, as_json=as_json)
 
 
 def run(argv: list[str]) -> int:
-    set_language(_lang_from_argv(argv))
+    set_language(language_from_argv(argv))
     try:
         result = cli.main(args=argv, prog_name="gerai", standalone_mode=False)
     except click.exceptions.UsageError as e:

@@ -43,7 +43,22 @@ def set_language(lang: str | None) -> str:
         DOMAIN, localedir=str(locale_dir()), languages=[lang], fallback=True
     )
     _language = lang
+    # Libraries that call the global gettext (click's usage errors and help) read the same
+    # catalog: Indonesian for their English strings lives in resources/locale/id.
+    gettext.bindtextdomain(DOMAIN, str(locale_dir()))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = lang
     return lang
+
+
+def language_from_argv(argv: list[str]) -> str | None:
+    """The ``--lang`` of a command line, read before anything else is parsed."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def language() -> str:

@@ -89,26 +89,38 @@ STAPLES = (
     ("Kerupuk Kemplang Palembang", "", "Makanan Ringan", "bungkus", 15000, 12000, None, 5, [], 20),
 )
 
+# kind, category, sizes, cost range in rupiah: padding for large catalogs.
 _KINDS = (
-    ("Sabun Cuci Piring", "Kebersihan", ("400 ml", "800 ml", "sachet")),
-    ("Biskuit", "Makanan Ringan", ("100 g", "200 g", "kaleng 650 g")),
-    ("Kopi Instan", "Minuman", ("sachet", "renteng", "toples 200 g")),
-    ("Susu UHT", "Susu", ("200 ml", "1 L")),
-    ("Kecap Asin", "Bumbu", ("135 ml", "600 ml")),
-    ("Saus Sambal", "Bumbu", ("135 ml", "340 ml")),
-    ("Minyak Kayu Putih", "Kesehatan", ("30 ml", "60 ml", "120 ml")),
-    ("Pembalut", "Kebersihan", ("isi 8", "isi 16")),
-    ("Popok Bayi", "Bayi", ("S isi 20", "M isi 20", "L isi 18")),
-    ("Wafer", "Makanan Ringan", ("sachet", "kotak 150 g")),
-    ("Sirup", "Minuman", ("460 ml", "630 ml")),
-    ("Bihun", "Mie Instan", ("175 g", "350 g")),
-    ("Kacang Tanah", "Makanan Ringan", ("250 g", "500 g")),
-    ("Obat Nyamuk Bakar", "Rumah Tangga", ("isi 10",)),
-    ("Korek Api", "Rumah Tangga", ("isi 10", "gas")),
-    ("Baterai AA", "Rumah Tangga", ("isi 2", "isi 4")),
+    ("Sabun Cuci Piring", "Kebersihan", ("400 ml", "800 ml", "sachet"), (1000, 18000)),
+    ("Biskuit", "Makanan Ringan", ("100 g", "200 g", "kaleng 650 g"), (2000, 45000)),
+    ("Kopi Instan", "Minuman", ("sachet", "toples 200 g"), (1000, 40000)),
+    ("Susu UHT", "Susu", ("200 ml", "1 L"), (4500, 19000)),
+    ("Kecap Asin", "Bumbu", ("135 ml", "600 ml"), (4000, 16000)),
+    ("Saus Sambal", "Bumbu", ("135 ml", "340 ml"), (4000, 15000)),
+    ("Minyak Kayu Putih", "Kesehatan", ("30 ml", "60 ml", "120 ml"), (9000, 45000)),
+    ("Pembalut", "Kebersihan", ("isi 8", "isi 16"), (6000, 22000)),
+    ("Popok Bayi", "Bayi", ("S isi 20", "M isi 20", "L isi 18"), (35000, 70000)),
+    ("Wafer", "Makanan Ringan", ("sachet", "kotak 150 g"), (1000, 12000)),
+    ("Sirup", "Minuman", ("460 ml", "630 ml"), (11000, 24000)),
+    ("Bihun", "Mie Instan", ("175 g", "350 g"), (3500, 9000)),
+    ("Kacang Tanah", "Makanan Ringan", ("250 g", "500 g"), (8000, 22000)),
+    ("Obat Nyamuk Bakar", "Rumah Tangga", ("isi 10",), (3500, 9000)),
+    ("Korek Api", "Rumah Tangga", ("isi 10", "gas"), (1500, 5000)),
+    ("Baterai AA", "Rumah Tangga", ("isi 2", "isi 4"), (5000, 22000)),
+    ("Permen", "Makanan Ringan", ("bungkus 100 g", "toples"), (3000, 25000)),
+    ("Mi Kering", "Mie Instan", ("200 g", "1 kg"), (4000, 21000)),
+    ("Sambal Botol", "Bumbu", ("140 ml", "340 ml"), (6000, 18000)),
+    ("Teh Botol", "Minuman", ("350 ml", "450 ml", "1 L"), (3000, 9000)),
+    ("Tisu", "Rumah Tangga", ("isi 50", "isi 250"), (4000, 16000)),
+    ("Pewangi Pakaian", "Kebersihan", ("sachet", "800 ml"), (800, 21000)),
+    ("Roti Tawar", "Roti", ("kecil", "besar"), (9000, 18000)),
+    ("Agar-agar", "Bumbu", ("7 g",), (2500, 5000)),
 )
+_VARIANTS = ("", "Original", "Pedas", "Manis", "Jeruk", "Cokelat", "Stroberi", "Melati",
+             "Lemon", "Keju", "Vanila", "Ekstra", "Hemat", "Keluarga", "Premium", "Mini")
 _BRANDS = ("Sinar", "Mawar", "Garuda", "Cap Jago", "Nusantara", "Rajawali", "Melati", "Sumber Rejeki",
-           "Tiga Roda", "Bintang", "Harapan", "Cendana", "Kartika", "Pelangi", "Lestari", "Mandiri")
+           "Tiga Roda", "Bintang", "Harapan", "Cendana", "Kartika", "Pelangi", "Lestari", "Mandiri",
+           "Sejahtera", "Merapi", "Krakatau", "Way Kanan", "Siger", "Tanggamus", "Pesisir", "Rinjani")
 
 
 @dataclass(frozen=True)
@@ -143,14 +155,15 @@ def _staples(rng, taken) -> list[ProductInput]:
 
 
 def _generated(rng, taken, count: int) -> list[ProductInput]:
-    items = []
-    for n in range(count):
-        kind, category, sizes = _KINDS[n % len(_KINDS)]
-        brand = _BRANDS[(n // len(_KINDS)) % len(_BRANDS)]
-        size = sizes[(n // (len(_KINDS) * len(_BRANDS))) % len(sizes)]
-        series = n // (len(_KINDS) * len(_BRANDS) * len(sizes))
-        name = f"{kind} {brand} {size}" + (f" #{series + 1}" if series else "")
-        cost = rng.randrange(8, 600) * 100
+    items, seen = [], set()
+    while len(items) < count:
+        kind, category, sizes, (low, high) = rng.choice(_KINDS)
+        brand, size, variant = rng.choice(_BRANDS), rng.choice(sizes), rng.choice(_VARIANTS)
+        name = " ".join(part for part in (kind, brand, variant, size) if part)
+        if name in seen:
+            name = f"{name} ({len(items) + 1})"
+        seen.add(name)
+        cost = rng.randrange(low // 100, high // 100 + 1) * 100
         price = cost + max(500, cost * rng.randrange(8, 25) // 100 // 100 * 100)
         items.append(ProductInput(
             name=name, brand=brand, category=category, base_unit="pcs", price=price, cost=cost,

@@ -101,13 +101,16 @@ def parse_rupiah(
     return _check_range(result, what, field, allow_negative, allow_zero, maximum, format_rupiah)
 
 
-def format_qty(qty: int, unit: str | None = None) -> str:
-    """``1,25 kg``, ``3 pcs``, ``-0,5 liter``: comma for decimals, trailing zeros dropped."""
+def format_qty(qty: int, unit: str | None = None, *, grouped: bool = True) -> str:
+    """``1,25 kg``, ``3 pcs``, ``-0,5 liter``: comma for decimals, trailing zeros dropped.
+
+    ``grouped=False`` gives ``1250`` rather than ``1.250``, for a field to be edited
+    (the parser reads a dot as a decimal point)."""
     if not _is_int(qty):
         raise TypeError(f"quantity must be int thousandths, got {type(qty).__name__}")
     sign = "-" if qty < 0 else ""
     whole, frac = divmod(abs(qty), QTY_SCALE)
-    text = sign + group_thousands(whole)
+    text = sign + (group_thousands(whole) if grouped else str(whole))
     if frac:
         text += "," + f"{frac:03d}".rstrip("0")
     return f"{text} {unit}" if unit else text

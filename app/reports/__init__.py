@@ -1,0 +1,1 @@
+"""Reports: PDF (reportlab), CSV/XLSX and ESC/POS output. Reads the domain; never imports Qt."""

@@ -1,0 +1,103 @@
+"""The main window: navigation over the areas that exist, and a status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from app.i18n import _
+from app.models.clock import format_local, now
+from app.models.users import role_label
+from app.ui.audit_screen import AuditScreen
+from app.ui.products_screen import ProductsScreen
+from app.ui.session import Session
+from app.ui.settings_screen import SettingsScreen
+
+
+class MainWindow(QMainWindow):
+    logout_requested = Signal(bool)
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.resize(1280, 760)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        self.screens: dict[str, QWidget] = {}
+
+        areas = [("products", _("Produk"), lambda: ProductsScreen(session))]
+        if session.can("audit.view"):
+            areas.append(("audit", _("Log audit"), lambda: AuditScreen(session)))
+        areas.append(("settings", _("Pengaturan gerai"),
+                      lambda: SettingsScreen(session, on_saved=self.refresh_status)))
+        self._factories = {}
+        for number, (key, label, factory) in enumerate(areas, start=1):
+            item = QListWidgetItem(f"{label}  (Ctrl+{number})")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            self._factories[key] = factory
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda row=number - 1: self.nav.setCurrentRow(row))
+        logout = QShortcut(QKeySequence("Ctrl+L"), self)
+        logout.activated.connect(self.logout)
+        self.nav.currentRowChanged.connect(self._show_area)
+
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+
+        self.status_shop, self.status_user = QLabel(), QLabel()
+        self.status_time, self.status_db = QLabel(), QLabel()
+        bar = self.statusBar()
+        bar.addWidget(self.status_shop)
+        bar.addWidget(self.status_user)
+        bar.addWidget(self.status_time)
+        bar.addPermanentWidget(self.status_db)
+        self._clock = QTimer(self, interval=15_000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self.refresh_status()
+        self.nav.setCurrentRow(0)
+
+    def _show_area(self, row: int) -> None:
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        if key not in self.screens:
+            self.screens[key] = self._factories[key]()
+            self.stack.addWidget(self.screens[key])
+        self.stack.setCurrentWidget(self.screens[key])
+        self.screens[key].setFocus()
+
+    def screen(self, key: str) -> QWidget:
+        row = next(i for i in range(self.nav.count())
+                   if self.nav.item(i).data(Qt.ItemDataRole.UserRole) == key)
+        self.nav.setCurrentRow(row)
+        return self.screens[key]
+
+    def refresh_status(self) -> None:
+        s = self.session
+        self.setWindowTitle(_("Gerai — {shop}").format(shop=s.settings.shop_name))
+        self.status_shop.setText(f"{s.settings.shop_name} ({s.settings.shop_code})")
+        self.status_user.setText(_("Pengguna: {name} ({role}) · Ctrl+L keluar").format(
+            name=s.user.full_name, role=role_label(s.user.role)))
+        self.status_db.setText(_("Basis data: {path}").format(path=s.db.path))
+        self._tick()
+
+    def _tick(self) -> None:
+        self.status_time.setText(format_local(now(), self.session.settings.zone))
+
+    def logout(self) -> None:
+        self.logout_requested.emit(True)
+        self.close()

@@ -1,0 +1,214 @@
+"""Add or edit a product: details, prices, packaging units and barcodes, keyboard only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.models.errors import UserError, ValidationError
+from app.models.money import format_number, format_qty
+from app.models.products import (
+    BASE_UNITS,
+    Product,
+    categories,
+    create_product,
+    parse_product_form,
+    update_product,
+)
+from app.ui.session import Session
+from app.ui.widgets import FieldError, key_button
+
+UNIT_COLUMNS = ("name", "factor", "price", "barcodes")
+
+
+class ProductDialog(QDialog):
+    def __init__(self, session: Session, product: Product | None = None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.product = product
+        self.saved: Product | None = None
+        self.setWindowTitle(_("Ubah produk") if product else _("Produk baru"))
+        self.setMinimumWidth(640)
+        self.fields: dict[str, QLineEdit] = {}
+        self.errors: dict[str, FieldError] = {}
+
+        form = QFormLayout()
+        self._line(form, "name", _("Nama produk"), _("mis. Beras SPHP 5 kg"))
+        self._line(form, "brand", _("Merek"))
+        self.category = self._combo(form, "category", _("Kategori"), categories(session.db))
+        self.base_unit = self._combo(form, "base_unit", _("Satuan dasar"), list(BASE_UNITS))
+        self._line(form, "price", _("Harga jual per satuan (Rp)"), "15000")
+        self._line(form, "cost", _("Harga pokok per satuan (Rp)"))
+        self._line(form, "het", _("HET per satuan (Rp, boleh kosong)"))
+        self._line(form, "min_stock", _("Stok minimum"))
+        if product is None:
+            self._line(form, "opening_stock", _("Stok awal"))
+        self._line(form, "barcodes", _("Barcode (pisahkan dengan koma)"))
+
+        self.units = QTableWidget(0, len(UNIT_COLUMNS))
+        self.units.setObjectName("units")
+        self.units.setHorizontalHeaderLabels(
+            [_("Kemasan"), _("Isi (satuan dasar)"), _("Harga kemasan (Rp)"), _("Barcode kemasan")])
+        self.units.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.units.verticalHeader().hide()
+        self.units.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.units.setTabKeyNavigation(True)
+        self.units.setMinimumHeight(120)
+        self.errors["units"] = FieldError()
+        unit_buttons = QHBoxLayout()
+        unit_buttons.addWidget(key_button(_("Tambah kemasan"), "Ctrl+N", self, self.add_unit_row))
+        unit_buttons.addWidget(key_button(_("Hapus kemasan"), "Ctrl+D", self,
+                                          self.remove_unit_row))
+        unit_buttons.addStretch()
+
+        self.general_error = FieldError()
+        save = key_button(_("Simpan"), "Ctrl+S", self, self.save)
+        save.setObjectName("save")
+        save.setDefault(True)
+        cancel = QPushButton(_("Batal (Esc)"))
+        cancel.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general_error, 1)
+        bottom.addWidget(cancel)
+        bottom.addWidget(save)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(_("Kemasan (karung, dus, renteng …) — isi dalam satuan dasar")))
+        layout.addWidget(self.units)
+        layout.addWidget(self.errors["units"])
+        layout.addLayout(unit_buttons)
+        layout.addLayout(bottom)
+        if product:
+            self._fill(product)
+        self.fields["name"].setFocus()
+
+    # --- building ---------------------------------------------------------------------
+
+    def _with_error(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        self.errors[key] = FieldError()
+        column.addWidget(self.errors[key])
+        form.addRow(label, box)
+
+    def _line(self, form, key, label, placeholder="") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(key)
+        edit.setPlaceholderText(placeholder)
+        self.fields[key] = edit
+        self._with_error(form, key, label, edit)
+        return edit
+
+    def _combo(self, form, key, label, items) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.addItems(items)
+        combo.setCurrentText("")
+        combo.setObjectName(key)
+        self.fields[key] = combo.lineEdit()
+        self._with_error(form, key, label, combo)
+        return combo
+
+    def _fill(self, product: Product) -> None:
+        values = {
+            "name": product.name, "brand": product.brand, "category": product.category,
+            "base_unit": product.base_unit, "price": format_number(product.price),
+            "cost": format_number(product.cost),
+            "het": format_number(product.het) if product.het is not None else "",
+            "min_stock": format_qty(product.min_stock, grouped=False),
+            "barcodes": ", ".join(product.barcodes),
+        }
+        for key, value in values.items():
+            self.fields[key].setText(value)
+        for unit in product.units:
+            self.add_unit_row(
+                [unit.name, format_qty(unit.factor, grouped=False),
+                 format_number(unit.price) if unit.price is not None else "",
+                 ", ".join(unit.barcodes)], unit.id, edit=False)
+
+    def add_unit_row(self, values=None, unit_id: str | None = None, edit: bool = True) -> None:
+        row = self.units.rowCount()
+        self.units.insertRow(row)
+        for column, value in enumerate(values or [""] * len(UNIT_COLUMNS)):
+            item = QTableWidgetItem(value)
+            if column == 0:
+                item.setData(Qt.ItemDataRole.UserRole, unit_id)
+            self.units.setItem(row, column, item)
+        if edit:
+            self.units.setFocus()
+            self.units.setCurrentCell(row, 0)
+            self.units.editItem(self.units.item(row, 0))
+
+    def remove_unit_row(self) -> None:
+        row = self.units.currentRow()
+        if row >= 0:
+            self.units.removeRow(row)
+
+    # --- saving -----------------------------------------------------------------------
+
+    def form_values(self) -> tuple[dict[str, str], list[dict[str, str]]]:
+        form = {key: edit.text() for key, edit in self.fields.items()}
+        units = []
+        for row in range(self.units.rowCount()):
+            unit = {key: (self.units.item(row, c).text() if self.units.item(row, c) else "")
+                    for c, key in enumerate(UNIT_COLUMNS)}
+            first = self.units.item(row, 0)
+            unit["id"] = first.data(Qt.ItemDataRole.UserRole) if first else None
+            units.append(unit)
+        return form, units
+
+    def save(self) -> None:
+        if self.units.state() == QAbstractItemView.State.EditingState:
+            self.units.setCurrentCell(-1, -1)  # commits the open cell editor
+        for error in [*self.errors.values(), self.general_error]:
+            error.show_message(None)
+        form, units = self.form_values()
+        try:
+            data = parse_product_form(form, units)
+            if self.product is None:
+                self.saved = create_product(self.session.db, user=self.session.user, data=data)
+            else:
+                self.saved = update_product(self.session.db, user=self.session.user,
+                                            product_id=self.product.id, data=data)
+        except ValidationError as e:
+            self._show_problems(e)
+            return
+        except UserError as e:
+            self.general_error.show_message(e.message)
+            return
+        self.accept()
+
+    def _show_problems(self, error: ValidationError) -> None:
+        messages: dict[str, list[str]] = {}
+        for problem in error.problems:
+            key = "units" if problem.field.startswith("units.") else problem.field
+            messages.setdefault(key if key in self.errors else "general", []).append(
+                problem.message)
+        for key, lines in messages.items():
+            target = self.errors.get(key, self.general_error)
+            target.show_message("\n".join(lines))
+        first = error.problems[0].field
+        if first in self.fields:
+            self.fields[first].setFocus()
+            self.fields[first].selectAll()
+        elif first.startswith("units."):
+            self.units.setFocus()

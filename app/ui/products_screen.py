@@ -1,0 +1,195 @@
+"""The catalog screen: search-as-you-type over the whole catalog, add, edit, archive."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _, ngettext
+from app.models.errors import UserError
+from app.models.products import find_by_barcode, get_product, set_archived
+from app.ui.errors import on_error
+from app.ui.product_dialog import ProductDialog
+from app.ui.product_model import ProductTableModel
+from app.ui.session import Session
+from app.ui.widgets import key_button
+
+SEARCH_DELAY_MS = 120
+
+
+class ProductsScreen(QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.model = ProductTableModel(session.db, self)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(_("Ketik nama, merek atau scan barcode (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.installEventFilter(self)
+        self.show_archived = QCheckBox(_("Tampilkan arsip (F9)"))
+        self.count_label = QLabel()
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self.search.returnPressed.connect(self.search_entered)
+        self.show_archived.toggled.connect(lambda _on: self.apply_search())
+
+        self.table = QTableView()
+        self.table.setObjectName("products")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((330, 130, 140, 70, 100, 90, 90, 150)):
+            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.installEventFilter(self)
+
+        self.add_button = key_button(_("Tambah"), "F2", self, self.add_product)
+        self.edit_button = key_button(_("Ubah"), "F4", self, self.edit_selected)
+        self.archive_button = key_button(_("Arsipkan / pulihkan"), "F8", self,
+                                         self.toggle_archived)
+        can_edit = session.can("product.edit")
+        self.add_button.setVisible(can_edit)
+        self.edit_button.setVisible(can_edit)
+        self.archive_button.setVisible(session.can("product.archive"))
+        for key, slot in (("Ctrl+F", self.focus_search), ("F3", self.focus_search),
+                          ("F9", self.show_archived.toggle)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_archived)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count_label, 1)
+        for button in (self.add_button, self.edit_button, self.archive_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self._update_count()
+        self.setFocusProxy(self.search)
+
+    # --- searching --------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def apply_search(self) -> None:
+        self._timer.stop()
+        self.model.set_filter(self.search.text(), self.show_archived.isChecked())
+        self._update_count()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def search_entered(self) -> None:
+        """Enter in the search field (or a scanner's Enter): go to the first hit."""
+        self.apply_search()
+        hit = find_by_barcode(self.session.db, self.search.text())
+        if hit is not None and self.model.row_of(hit.product.id) is None:
+            self.search.setText(hit.product.name)
+            self.apply_search()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(ngettext("{n} produk", "{n} produk", n).format(n=n))
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if watched is self.search and key == Qt.Key.Key_Down and self.model.rowCount():
+                self.table.setFocus()
+                if not self.table.selectionModel().hasSelection():
+                    self.table.selectRow(0)
+                return True
+            if watched is self.search and key == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                return True
+            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_selected()
+                return True
+            if watched is self.table and key == Qt.Key.Key_Up and self.table.currentIndex().row() <= 0:
+                self.focus_search()
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- editing ----------------------------------------------------------------------
+
+    def selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.data(index.siblingAtColumn(0), Qt.ItemDataRole.UserRole)
+
+    def add_product(self) -> None:
+        self._open_dialog(None)
+
+    def edit_selected(self) -> None:
+        product_id = self.selected_id()
+        if product_id is None or not self.session.can("product.edit"):
+            return
+        self._open_dialog(get_product(self.session.db, product_id))
+
+    def _open_dialog(self, product) -> None:
+        dialog = ProductDialog(self.session, product, self)
+        if dialog.exec() and dialog.saved:
+            self._reselect(dialog.saved.id, dialog.saved.name)
+
+    def _reselect(self, product_id: str, name: str) -> None:
+        if self.model.row_of(product_id) is None:
+            self.search.blockSignals(True)
+            self.search.setText(name)
+            self.search.blockSignals(False)
+        self.apply_search()
+        row = self.model.row_of(product_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        self.table.setFocus()
+
+    def toggle_archived(self) -> None:
+        product_id = self.selected_id()
+        if product_id is None:
+            return
+        try:
+            product = get_product(self.session.db, product_id)
+            question = (_("Pulihkan {name} agar bisa dijual lagi?") if product.archived
+                        else _("Arsipkan {name}? Produk tidak akan muncul di kasir dan pencarian;"
+                               " riwayatnya tetap tersimpan.")).format(name=product.name)
+            if QMessageBox.question(self, _("Arsip produk"), question) != QMessageBox.StandardButton.Yes:
+                return
+            set_archived(self.session.db, user=self.session.user, product_id=product_id,
+                         archived=not product.archived)
+        except UserError as e:
+            on_error(self, e)
+            return
+        self.apply_search()
