@@ -84,23 +84,32 @@ class Database:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    from app.models.migrations import latest_version
+
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    # Read before anything is written: a file that is not ours is refused untouched.
-    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    if tables and not conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'"
-    ).fetchone():
+    # A refused file is closed at once: left open, Windows would keep it locked.
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Read before anything is written: a file that is not ours is refused untouched.
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables and not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'"
+        ).fetchone():
+            raise sqlite3.DatabaseError("not a Gerai database")
+        # A file from a newer Gerai keeps its journal mode: migrate() refuses it untouched.
+        if conn.execute("PRAGMA user_version").fetchone()[0] > latest_version():
+            return conn
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise sqlite3.DatabaseError(f"journal_mode={mode}")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        # Checkpoints run at idle time (Database.checkpoint), never inside a sale's commit.
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+    except BaseException:
         conn.close()
-        raise sqlite3.DatabaseError("not a Gerai database")
-    mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-    if mode.lower() != "wal":
-        raise sqlite3.DatabaseError(f"journal_mode={mode}")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    # Checkpoints run at idle time (Database.checkpoint), never inside a sale's commit.
-    conn.execute("PRAGMA wal_autocheckpoint=0")
+        raise
     return conn
 
 
