@@ -115,6 +115,7 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
                    target=1500)
 
         def raw_search(word):
+            # The plain FTS5 query a developer would write first: hits ranked, top 20.
             return raw.execute(
                 "SELECT p.id, p.name, p.brand, p.price, b.qty FROM product_search s"
                 " JOIN products p ON p.rowid = s.rowid"

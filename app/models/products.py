@@ -433,11 +433,32 @@ def list_products(db: Database, text: str = "", *, offset: int = 0, limit: int =
             " LEFT JOIN stock_balances b ON b.product_id = p.id"
             f" WHERE 1{archived} ORDER BY p.archived, p.name COLLATE NOCASE, p.id"
             " LIMIT ? OFFSET ?", (limit, offset)))
+    if _is_broad(db, match):
+        # Ranking tens of thousands of hits costs more than it tells: list them by name.
+        return _rows(db.query(
+            f"SELECT {_ROW_COLUMNS} FROM products p JOIN product_search s ON s.rowid = p.rowid"
+            " LEFT JOIN stock_balances b ON b.product_id = p.id"
+            " WHERE p.rowid IN (SELECT rowid FROM product_search WHERE product_search MATCH ?)"
+            f"{archived} ORDER BY p.archived, p.name COLLATE NOCASE, p.id LIMIT ? OFFSET ?",
+            (match, limit, offset)))
     return _rows(db.query(
         f"SELECT {_ROW_COLUMNS} FROM product_search s JOIN products p ON p.rowid = s.rowid"
         " LEFT JOIN stock_balances b ON b.product_id = p.id"
-        f" WHERE product_search MATCH ?{archived} ORDER BY s.rank, p.id LIMIT ? OFFSET ?",
+        f" WHERE product_search MATCH ?{archived}"
+        f" ORDER BY bm25(product_search, {_WEIGHTS}), p.id LIMIT ? OFFSET ?",
         (match, limit, offset)))
+
+
+#: bm25 weights of name, brand, category, codes: a hit in the name counts most.
+_WEIGHTS = "10.0, 4.0, 2.0, 5.0"
+#: Above this many hits a search is listed by name rather than ranked.
+BROAD_SEARCH = 20_000
+
+
+def _is_broad(db: Database, match: str) -> bool:
+    return db.scalar(
+        "SELECT count(*) FROM (SELECT 1 FROM product_search WHERE product_search MATCH ?"
+        " LIMIT ?)", (match, BROAD_SEARCH)) >= BROAD_SEARCH
 
 
 def search_products(db: Database, text: str, *, limit: int = 20) -> list[ProductRow]:
