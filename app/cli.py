@@ -66,7 +66,7 @@ def common_options(fn):
     fn = click.option("--lang", type=click.Choice(["id", "en"]),
                       help=N_("Bahasa pesan: id (Indonesia) atau en (Inggris)."),
                       expose_value=False, is_eager=True)(fn)
-    fn = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+    fn = click.option("--db", "db_path", type=click.Path(path_type=Path),
                       default=None, help=N_("Berkas basis data gerai."))(fn)
     return fn
 

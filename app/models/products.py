@@ -115,6 +115,27 @@ class ScanHit:
 
 def parse_product_form(form: dict[str, str], units: list[dict[str, str]] = ()) -> ProductInput:
     """Turn the text of a product form into a ProductInput, collecting every problem."""
+    data, problems = read_product_form(form, units)
+    if problems:
+        raise ValidationError(problems)
+    return data
+
+
+def product_from_form(db: Database, form: dict[str, str], units: list[dict[str, str]] = (),
+                      product_id: str | None = None) -> ProductInput:
+    """A form's ProductInput, or every problem with it at once: unreadable numbers as well as
+    an empty name or a barcode already in use."""
+    data, problems = read_product_form(form, units)
+    problems += validate_product(db, data, product_id)
+    if problems:
+        raise ValidationError(problems)
+    return data
+
+
+def read_product_form(
+    form: dict[str, str], units: list[dict[str, str]] = ()
+) -> tuple[ProductInput, list[Problem]]:
+    """The form's ProductInput (unreadable numbers left at zero) and the problems reading it."""
     problems: list[Problem] = []
 
     def take(fn, key, **kw):
@@ -154,15 +175,14 @@ def parse_product_form(form: dict[str, str], units: list[dict[str, str]] = ()) -
             ))
         except UserError as e:
             problems.append(Problem(key, e.message, row=i))
-    if problems:
-        raise ValidationError(problems)
-    return ProductInput(
+    data = ProductInput(
         name=(form.get("name") or "").strip(), brand=(form.get("brand") or "").strip(),
         category=(form.get("category") or "").strip(), base_unit=base_unit,
-        fractional=fractional, price=price, cost=cost or 0, min_stock=min_stock or 0, het=het,
-        barcodes=tuple(split_codes(form.get("barcodes", ""))), units=tuple(parsed_units),
-        opening_stock=opening or 0,
+        fractional=fractional, price=price or 0, cost=cost or 0, min_stock=min_stock or 0,
+        het=het, barcodes=tuple(split_codes(form.get("barcodes", ""))),
+        units=tuple(parsed_units), opening_stock=opening or 0,
     )
+    return data, problems
 
 
 # --- validation -------------------------------------------------------------------------

@@ -74,6 +74,8 @@ def run_gui(db_path: Path, *, probe: bool = False) -> int:
         logged_out: list[bool] = []
         window.logout_requested.connect(logged_out.append)
         window.showMaximized()
+        # Take the keyboard even where no window manager hands it over (kiosk sessions).
+        window.activateWindow()
         app.exec()
         if not logged_out:
             break

@@ -27,7 +27,7 @@ from app.models.products import (
     Product,
     categories,
     create_product,
-    parse_product_form,
+    product_from_form,
     update_product,
 )
 from app.ui.session import Session
@@ -43,7 +43,7 @@ class ProductDialog(QDialog):
         self.product = product
         self.saved: Product | None = None
         self.setWindowTitle(_("Ubah produk") if product else _("Produk baru"))
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(820)
         self.fields: dict[str, QLineEdit] = {}
         self.errors: dict[str, FieldError] = {}
 
@@ -84,6 +84,7 @@ class ProductDialog(QDialog):
         cancel.clicked.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.general_error, 1)
+        bottom.addStretch()
         bottom.addWidget(cancel)
         bottom.addWidget(save)
 
@@ -116,6 +117,7 @@ class ProductDialog(QDialog):
         edit.setPlaceholderText(placeholder)
         self.fields[key] = edit
         self._with_error(form, key, label, edit)
+        edit.textEdited.connect(lambda _text: self.errors[key].show_message(None))
         return edit
 
     def _combo(self, form, key, label, items) -> QComboBox:
@@ -183,7 +185,8 @@ class ProductDialog(QDialog):
             error.show_message(None)
         form, units = self.form_values()
         try:
-            data = parse_product_form(form, units)
+            data = product_from_form(self.session.db, form, units,
+                                     self.product.id if self.product else None)
             if self.product is None:
                 self.saved = create_product(self.session.db, user=self.session.user, data=data)
             else:
@@ -206,6 +209,7 @@ class ProductDialog(QDialog):
         for key, lines in messages.items():
             target = self.errors.get(key, self.general_error)
             target.show_message("\n".join(lines))
+        self.adjustSize()
         first = error.problems[0].field
         if first in self.fields:
             self.fields[first].setFocus()

@@ -31,3 +31,6 @@ class FieldError(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+        # A wrapped label is sized for its final width only after layout; reserve its lines now.
+        width = self.parentWidget().width() if self.parentWidget() else self.width()
+        self.setMinimumHeight(self.heightForWidth(width) if message else 0)
