@@ -222,7 +222,6 @@ def test_rupiah_that_is_neither_text_nor_int_is_refused(not_text):
         ("0,001", 1),
         (" 3 ", 3000),
         ("1 250", 1_250_000),
-        (4, 4000),
     ],
 )
 def test_quantity_typed_the_usual_ways_is_read_as_thousandths(typed, qty):
@@ -255,6 +254,15 @@ def test_bad_quantity_is_refused_with_a_message(typed, kw):
         parse_qty(typed, field="qty", **kw)
     assert refused.value.message.strip()
     assert refused.value.field == "qty"
+
+
+def test_an_int_quantity_is_already_thousandths_and_is_only_checked():
+    assert parse_qty(1250) == 1250
+    with pytest.raises(UserError):
+        parse_qty(1250, fractional=False)
+    with pytest.raises(UserError):
+        parse_qty(-1000)
+    assert parse_qty(-1000, allow_negative=True) == -1000
 
 
 @pytest.mark.parametrize("not_text", [1.5, None, True, False, b"2", Decimal("2")])

@@ -126,8 +126,16 @@ def parse_qty(
     fractional: bool = True,
     maximum: int = MAX_QTY,
 ) -> int:
-    """Read a quantity: ``2``, ``1,25`` (or ``1.25``); at most three decimals."""
+    """Read a quantity: ``2``, ``1,25`` (or ``1.25``); at most three decimals.
+
+    An ``int`` is taken as thousandths already (the domain's own unit) and only checked."""
     what = what or _("Jumlah barang")
+    if _is_int(value):
+        if not fractional and value % QTY_SCALE:
+            raise UserError(
+                _("{what} harus bilangan bulat untuk barang ini.").format(what=what), field)
+        return _check_range(value, what, field, allow_negative, allow_zero, maximum,
+                            lambda q: format_qty(q))
     text = _text(value, what, field)
     match = _QTY.match(text.replace(" ", ""))
     if not match:

@@ -25,7 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "price.change": frozenset({"manajer", "admin"}),
     "stock.adjust": frozenset({"manajer", "admin"}),
     "settings.edit": frozenset({"admin"}),
-    "user.manage": frozenset({"admin"}),
+    # Managers keep the accounts of their staff; only an admin touches an admin account.
+    "user.manage": frozenset({"manajer", "admin"}),
     "audit.view": frozenset({"bendahara", "manajer", "pengawas", "admin"}),
 }
 
@@ -106,6 +107,7 @@ def create_user(
     """Add a user (``user`` None only for the first admin of a new shop)."""
     if user is not None:
         require(user, "user.manage")
+        _require_admin_for(user, role)
     elif has_users(db):
         raise PermissionDenied(_("Pengguna baru hanya dapat dibuat oleh admin."))
     username = (username or "").strip().lower()
@@ -193,14 +195,43 @@ def authenticate(db: Database, *, username: str, secret: str) -> User:
     return _row_to_user(row)
 
 
+def _require_admin_for(user: User, role: str) -> None:
+    if role == "admin" and user.role != "admin":
+        raise PermissionDenied(_("Hanya admin yang boleh mengelola akun admin."))
+
+
+def _target(db: Database, target_id: str) -> User:
+    target = get_user(db, target_id)
+    if target is None:
+        raise UserError(_("Pengguna tidak ditemukan."))
+    return target
+
+
 def change_secret(db: Database, *, user: User, target_id: str, secret: str) -> None:
+    """Set a new PIN or password: one's own, or (managers, admins) a staff member's."""
     if user.id != target_id:
         require(user, "user.manage")
     problem = validate_secret(secret)
     if problem:
         raise UserError(problem, "secret")
     with db.atomic():
-        if db.execute("UPDATE users SET secret_hash = ? WHERE id = ?",
-                      (_hasher.hash(secret), target_id)).rowcount != 1:
-            raise UserError(_("Pengguna tidak ditemukan."))
+        target = _target(db, target_id)
+        if user.id != target_id:
+            _require_admin_for(user, target.role)
+        db.execute("UPDATE users SET secret_hash = ?, failed_attempts = 0, locked_until = NULL"
+                   " WHERE id = ?", (_hasher.hash(secret), target_id))
         audit.record(db, user_id=user.id, action="user.secret", entity="user", entity_id=target_id)
+
+
+def set_user_active(db: Database, *, user: User, target_id: str, active: bool) -> User:
+    """Deactivate (leaving staff: can no longer log in) or reactivate an account; never deleted."""
+    require(user, "user.manage")
+    if user.id == target_id and not active:
+        raise UserError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    with db.atomic():
+        target = _target(db, target_id)
+        _require_admin_for(user, target.role)
+        db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), target_id))
+        audit.record(db, user_id=user.id, action="user.activate" if active else "user.deactivate",
+                     entity="user", entity_id=target_id, detail={"username": target.username})
+    return _target(db, target_id)
