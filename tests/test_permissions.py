@@ -27,8 +27,8 @@ from app.models.users import (
     authenticate,
     change_secret,
     create_user,
-    set_user_active,
     list_users,
+    set_user_active,
 )
 
 DEMO_SECRETS = {username: secret for username, _name, _role, secret in DEMO_USERS}

@@ -5,7 +5,6 @@ import runpy
 import sys
 
 import polib
-
 from i18n import catalog_path, compile_all
 
 table = runpy.run_path(sys.argv[1])
