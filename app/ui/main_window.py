@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             self._factories[key] = factory
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.activated.connect(lambda row=number - 1: self.nav.setCurrentRow(row))
+            shortcut.activated.connect(lambda row=number - 1: self.go_to(row))
         logout = QShortcut(QKeySequence("Ctrl+L"), self)
         logout.activated.connect(self.logout)
         self.nav.currentRowChanged.connect(self._show_area)
@@ -79,6 +79,13 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.screens[key])
         self.stack.setCurrentWidget(self.screens[key])
         self.screens[key].setFocus()
+
+    def go_to(self, row: int) -> None:
+        """Ctrl+number: that area, with the keyboard in it (also when it is already shown)."""
+        if self.nav.currentRow() == row:
+            self._show_area(row)
+        else:
+            self.nav.setCurrentRow(row)
 
     def screen(self, key: str) -> QWidget:
         row = next(i for i in range(self.nav.count())

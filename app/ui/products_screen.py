@@ -29,6 +29,13 @@ from app.ui.widgets import key_button
 SEARCH_DELAY_MS = 120
 
 
+def _is_typing(event) -> bool:
+    text = event.text()
+    shortcut = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    return (bool(text) and text.isprintable() and not text.isspace()
+            and not event.modifiers() & shortcut)
+
+
 class ProductsScreen(QWidget):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
@@ -109,15 +116,36 @@ class ProductsScreen(QWidget):
             self.table.selectRow(0)
 
     def search_entered(self) -> None:
-        """Enter in the search field (or a scanner's Enter): go to the first hit."""
+        """Enter in the search field (or a scanner's Enter): go to the scanned product or the
+        first hit."""
         self.apply_search()
         hit = find_by_barcode(self.session.db, self.search.text())
-        if hit is not None and self.model.row_of(hit.product.id) is None:
-            self.search.setText(hit.product.name)
-            self.apply_search()
+        row = 0
+        if hit is not None:
+            row = self._row_of(hit.product.id)
+            if row is None:
+                self._set_search_text(hit.product.name)
+                self.apply_search()
+                row = self._row_of(hit.product.id)
+            if row is None:
+                # Archived and the archive is hidden: never leave another product selected.
+                self.table.selectionModel().clear()
+                self.focus_search()
+                return
         if self.model.rowCount():
             self.table.setFocus()
-            self.table.selectRow(0)
+            self.table.selectRow(row)
+
+    def _row_of(self, product_id: str) -> int | None:
+        if self.model.rowCount():
+            self.model.row(0)  # a search has just reset the pages; its best hits are on the first
+        return self.model.row_of(product_id)
+
+    def _set_search_text(self, text: str) -> None:
+        """Change the search without the typing delay starting a second search."""
+        self.search.blockSignals(True)
+        self.search.setText(text)
+        self.search.blockSignals(False)
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
@@ -133,6 +161,12 @@ class ProductsScreen(QWidget):
                 return True
             if watched is self.search and key == Qt.Key.Key_Escape and self.search.text():
                 self.search.clear()
+                return True
+            if watched is self.table and _is_typing(event):
+                # Typing (or the next scan) in the table starts a new search, so a scanner's
+                # Enter never opens the product selected before.
+                self.search.setFocus()
+                self.search.setText(event.text())
                 return True
             if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.edit_selected()
@@ -165,12 +199,15 @@ class ProductsScreen(QWidget):
             self._reselect(dialog.saved.id, dialog.saved.name)
 
     def _reselect(self, product_id: str, name: str) -> None:
-        if self.model.row_of(product_id) is None:
-            self.search.blockSignals(True)
-            self.search.setText(name)
-            self.search.blockSignals(False)
+        before = self.model.row_of(product_id)
         self.apply_search()
-        row = self.model.row_of(product_id)
+        if before is not None:
+            self.model.row(before)  # reload the page it was on: a saved product seldom moves far
+        row = self._row_of(product_id)
+        if row is None:
+            self._set_search_text(name)
+            self.apply_search()
+            row = self._row_of(product_id)
         if row is not None:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
