@@ -5,7 +5,6 @@ The language is chosen before a screen is built (texts are read when widgets are
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from app.i18n import language, set_language
@@ -13,8 +12,6 @@ from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
 from app.ui.product_dialog import ProductDialog
 from app.ui.products_screen import ProductsScreen
-
-EN_PENDING = pytest.mark.xfail(reason="en catalog pending", strict=False)
 
 
 def nav_labels(window: MainWindow) -> list[str]:
@@ -79,7 +76,6 @@ def test_back_in_indonesian_after_english_the_texts_are_indonesian_again(manajer
 # --- English (the catalog is being completed) -----------------------------------------
 
 
-@EN_PENDING
 def test_the_products_screen_speaks_english_when_chosen(manajer_session, qtbot, english):
     screen = ProductsScreen(manajer_session)
     qtbot.addWidget(screen)
@@ -96,7 +92,6 @@ def test_the_products_screen_speaks_english_when_chosen(manajer_session, qtbot, 
     assert "Price (Rp)" in headers(screen)
 
 
-@EN_PENDING
 def test_the_main_window_speaks_english_when_chosen(manajer_session, qtbot, english):
     window = MainWindow(manajer_session)
     qtbot.addWidget(window)
@@ -109,7 +104,6 @@ def test_the_main_window_speaks_english_when_chosen(manajer_session, qtbot, engl
     assert window.status_db.text().startswith("Database: ")
 
 
-@EN_PENDING
 def test_the_product_form_and_login_speak_english_when_chosen(manajer_session, qtbot, english):
     dialog = ProductDialog(manajer_session)
     qtbot.addWidget(dialog)
