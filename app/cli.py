@@ -135,6 +135,42 @@ def demo(ctx, db_path, days, products, seed, if_missing):
                                       days=result.days, path=path))
 
 
+@cli.command(help=N_("Siapkan gerai baru di basis data kosong: data gerai dan admin pertama."))
+@common_options
+@click.option("--cooperative", required=True, help=N_("Nama koperasi."))
+@click.option("--shop-name", required=True, help=N_("Nama gerai."))
+@click.option("--shop-code", required=True, help=N_("Kode gerai, mis. KDMP017."))
+@click.option("--address", default="", help=N_("Alamat gerai."))
+@click.option("--zone", type=click.Choice(["WIB", "WITA", "WIT"]), default="WIB",
+              show_default=True, help=N_("Zona waktu gerai."))
+@click.option("--admin", "username", default="admin", show_default=True,
+              help=N_("Nama pengguna admin pertama."))
+@click.option("--admin-name", required=True, help=N_("Nama lengkap admin pertama."))
+@click.pass_context
+def init(ctx, db_path, cooperative, shop_name, shop_code, address, zone, username, admin_name):
+    from app.models.settings import ShopSettings
+    from app.models.shop import setup_shop
+
+    path = _db(db_path, ctx)
+    secret = click.prompt(_("Kata sandi admin"), hide_input=True,
+                          confirmation_prompt=_("Ulangi kata sandi"), err=True)
+    existed = path.exists()
+    db = _open(path)
+    try:
+        setup_shop(db, settings=ShopSettings(
+            cooperative_name=cooperative, shop_name=shop_name, shop_code=shop_code.upper(),
+            address=address, zone=zone), username=username, full_name=admin_name, secret=secret)
+    except BaseException:
+        db.close()
+        if not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    db.close()
+    click.echo(_("Gerai {code} siap di {path}. Masuk sebagai {user}.").format(
+        code=shop_code, path=path, user=username))
+
+
 @cli.command(help=N_("Periksa basis data: keutuhan SQLite, saldo = mutasi, rantai audit."))
 @common_options
 @click.pass_context

@@ -109,20 +109,10 @@ def create_user(
         require(user, "user.manage")
         _require_admin_for(user, role)
     elif has_users(db):
-        raise PermissionDenied(_("Pengguna baru hanya dapat dibuat oleh admin."))
+        raise PermissionDenied(_("Pengguna baru hanya dapat dibuat oleh admin atau manajer yang sudah masuk."))
     username = (username or "").strip().lower()
     full_name = (full_name or "").strip()
-    problems = []
-    if not _USERNAME.match(username):
-        problems.append(Problem("username", _(
-            "Nama pengguna 2–32 huruf kecil, angka, titik, garis bawah atau tanda hubung.")))
-    if not full_name or len(full_name) > 80:
-        problems.append(Problem("full_name", _("Nama lengkap harus diisi (paling banyak 80 huruf).")))
-    if role not in ROLES:
-        problems.append(Problem("role", _("Peran tidak dikenal: {role}").format(role=role)))
-    secret_problem = validate_secret(secret)
-    if secret_problem:
-        problems.append(Problem("secret", secret_problem))
+    problems = user_problems(username, full_name, role, secret)
     if problems:
         raise ValidationError(problems)
     secret_hash = _hasher.hash(secret)
@@ -144,6 +134,22 @@ def create_user(
 
 def has_users(db: Database) -> bool:
     return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM users)"))
+
+
+def user_problems(username: str, full_name: str, role: str, secret: str) -> list[Problem]:
+    """What is wrong with a new account's details (all at once)."""
+    problems = []
+    if not _USERNAME.match(username or ""):
+        problems.append(Problem("username", _(
+            "Nama pengguna 2–32 huruf kecil, angka, titik, garis bawah atau tanda hubung.")))
+    if not full_name or len(full_name) > 80:
+        problems.append(Problem("full_name", _("Nama lengkap harus diisi (paling banyak 80 huruf).")))
+    if role not in ROLES:
+        problems.append(Problem("role", _("Peran tidak dikenal: {role}").format(role=role)))
+    secret_problem = validate_secret(secret)
+    if secret_problem:
+        problems.append(Problem("secret", secret_problem))
+    return problems
 
 
 def list_users(db: Database) -> list[User]:

@@ -21,6 +21,7 @@ from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
 from app.ui.qt_i18n import CatalogTranslator
 from app.ui.session import Session
+from app.ui.setup_dialog import SetupDialog
 
 IDLE_CHECKPOINT_MS = 60_000
 
@@ -54,11 +55,11 @@ def run_gui(db_path: Path, *, probe: bool = False) -> int:
     except UserError as e:
         QMessageBox.critical(None, _("Gerai"), e.message)
         return 1
-    if not has_users(db):
-        QMessageBox.information(None, _("Gerai"), _(
-            "Basis data {path} masih kosong. Buat gerai demo dengan perintah:\n"
-            "gerai demo --db {path}").format(path=db_path))
-        return 1
+    if not has_users(db) and not probe:
+        # First start on an empty database: set the shop up (or quit and run `gerai demo`).
+        if SetupDialog(db).exec() != QDialog.DialogCode.Accepted:
+            db.close()
+            return 0
     # Move the WAL into the database while nobody is selling (never inside a commit).
     idle = QTimer(app, interval=IDLE_CHECKPOINT_MS)
     idle.timeout.connect(lambda: db.checkpoint("PASSIVE"))

@@ -21,6 +21,7 @@ from app.ui.audit_screen import AuditScreen
 from app.ui.products_screen import ProductsScreen
 from app.ui.session import Session
 from app.ui.settings_screen import SettingsScreen
+from app.ui.users_screen import UsersScreen
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +40,8 @@ class MainWindow(QMainWindow):
         areas = [("products", _("Produk"), lambda: ProductsScreen(session))]
         if session.can("audit.view"):
             areas.append(("audit", _("Log audit"), lambda: AuditScreen(session)))
+        if session.can("user.manage"):
+            areas.append(("users", _("Akun pengguna"), lambda: UsersScreen(session)))
         areas.append(("settings", _("Pengaturan gerai"),
                       lambda: SettingsScreen(session, on_saved=self.refresh_status)))
         self._factories = {}

@@ -165,6 +165,22 @@ class ProductDialog(QDialog):
         if row >= 0:
             self.units.removeRow(row)
 
+    def keyPressEvent(self, event):  # noqa: N802 (Qt API)
+        """Enter moves to the next field (Ctrl+S saves); in a barcode field it readies the
+        field for the next scan, so a scanner's Enter never saves a half-filled form."""
+        focus = self.focusWidget()
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and isinstance(focus, QLineEdit) and focus in self.fields.values()):
+            if focus is self.fields["barcodes"]:
+                text = focus.text().rstrip()
+                if text and not text.endswith(","):
+                    focus.setText(text + ", ")
+                    return
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
+
     # --- saving -----------------------------------------------------------------------
 
     def form_values(self) -> tuple[dict[str, str], list[dict[str, str]]]:

@@ -13,15 +13,16 @@ from app.ui.audit_screen import AuditScreen
 from app.ui.main_window import MainWindow
 from app.ui.products_screen import ProductsScreen
 from app.ui.settings_screen import SettingsScreen
+from app.ui.users_screen import UsersScreen
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 AREAS_BY_ROLE = {
     "kasir": ["products", "settings"],
     "bendahara": ["products", "audit", "settings"],
-    "manajer": ["products", "audit", "settings"],
+    "manajer": ["products", "audit", "users", "settings"],
     "pengawas": ["products", "audit", "settings"],
-    "admin": ["products", "audit", "settings"],
+    "admin": ["products", "audit", "users", "settings"],
 }
 FULL_NAMES = {"kasir": "Agus Saputra", "bendahara": "Dewi Lestari", "manajer": "Siti Aminah",
               "pengawas": "Bambang Sutrisno", "admin": "Rahmat Hidayat"}
@@ -65,7 +66,8 @@ def test_the_window_opens_on_the_products_with_the_cursor_in_the_search(login, k
 @pytest.mark.parametrize("role", ["manajer", "kasir"])
 def test_ctrl_number_switches_between_the_areas(login, keys, role):
     window = open_window(login, keys, role)
-    expected = {"products": ProductsScreen, "audit": AuditScreen, "settings": SettingsScreen}
+    expected = {"products": ProductsScreen, "audit": AuditScreen, "settings": SettingsScreen,
+                "users": UsersScreen}
     order = AREAS_BY_ROLE[role]
     for number in [2, 1, len(order), 1]:
         keys.press(getattr(Key, f"Key_{number}"), CTRL)

@@ -44,7 +44,7 @@ def test_the_main_window_speaks_indonesian_by_default(manajer_session, qtbot, in
     window = MainWindow(manajer_session)
     qtbot.addWidget(window)
     assert nav_labels(window) == ["Produk  (Ctrl+1)", "Log audit  (Ctrl+2)",
-                                  "Pengaturan gerai  (Ctrl+3)"]
+                                  "Akun pengguna  (Ctrl+3)", "Pengaturan gerai  (Ctrl+4)"]
     assert window.status_user.text().startswith("Pengguna: Siti Aminah (Manajer)")
     assert window.status_db.text().startswith("Basis data: ")
 
@@ -98,7 +98,8 @@ def test_the_main_window_speaks_english_when_chosen(manajer_session, qtbot, engl
     labels = nav_labels(window)
     assert labels[0] == "Products  (Ctrl+1)"
     assert labels[1] == "Audit log  (Ctrl+2)"
-    assert "Pengaturan" not in labels[2] and labels[2].endswith("(Ctrl+3)")
+    assert labels[2] == "User accounts  (Ctrl+3)"
+    assert labels[3] == "Shop settings  (Ctrl+4)"
     assert window.status_user.text().startswith("User: Siti Aminah")
     assert "Manajer" not in window.status_user.text()
     assert window.status_db.text().startswith("Database: ")
