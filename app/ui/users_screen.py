@@ -75,6 +75,7 @@ class NewUserDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(bottom)
+        self.inputs["full_name"].setFocus()
 
     def save(self) -> None:
         for error in [*self.errors.values(), self.general_error]:
