@@ -210,3 +210,155 @@ def _m1_foundation(db: Database) -> None:
         );
         """,
     )
+
+
+@migration(2, "till: members, shifts, sales, payments, member credit, carts, scale PLU")
+def _m2_till(db: Database) -> None:
+    _script(
+        db,
+        """
+        ALTER TABLE products ADD COLUMN plu INTEGER;
+        CREATE UNIQUE INDEX products_plu ON products(plu) WHERE plu IS NOT NULL;
+
+        CREATE TABLE members (
+            id TEXT PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            card_code TEXT UNIQUE,
+            phone TEXT NOT NULL DEFAULT '',
+            credit_limit INTEGER NOT NULL DEFAULT 0 CHECK (credit_limit >= 0),
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE member_search USING fts5(
+            number, name, card_code,
+            tokenize = "unicode61 remove_diacritics 2", prefix = '1 2 3'
+        );
+        CREATE TRIGGER members_fts_insert AFTER INSERT ON members BEGIN
+            INSERT INTO member_search(rowid, number, name, card_code)
+            VALUES (new.rowid, new.number, new.name, coalesce(new.card_code, ''));
+        END;
+        CREATE TRIGGER members_fts_update AFTER UPDATE OF number, name, card_code ON members
+        BEGIN
+            UPDATE member_search SET number = new.number, name = new.name,
+                card_code = coalesce(new.card_code, '') WHERE rowid = new.rowid;
+        END;
+        CREATE TABLE member_credit_movements (
+            id TEXT PRIMARY KEY,
+            member_id TEXT NOT NULL REFERENCES members(id),
+            amount INTEGER NOT NULL CHECK (amount <> 0),
+            kind TEXT NOT NULL,
+            doc_type TEXT,
+            doc_id TEXT,
+            user_id TEXT REFERENCES users(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX member_credit_movements_member ON member_credit_movements(member_id, id);
+        CREATE TRIGGER member_credit_movements_no_update BEFORE UPDATE ON member_credit_movements
+        BEGIN SELECT RAISE(ABORT, 'member_credit_movements is append-only'); END;
+        CREATE TRIGGER member_credit_movements_no_delete BEFORE DELETE ON member_credit_movements
+        BEGIN SELECT RAISE(ABORT, 'member_credit_movements is append-only'); END;
+        CREATE TABLE member_credit (
+            member_id TEXT PRIMARY KEY REFERENCES members(id),
+            balance INTEGER NOT NULL
+        );
+
+        CREATE TABLE shifts (
+            id TEXT PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            till TEXT NOT NULL,
+            user_id TEXT NOT NULL REFERENCES users(id),
+            opened_at TEXT NOT NULL,
+            opening_float INTEGER NOT NULL CHECK (opening_float >= 0),
+            closed_at TEXT,
+            closed_by TEXT REFERENCES users(id),
+            expected_cash INTEGER,
+            counted_cash INTEGER,
+            over_short INTEGER,
+            count_detail TEXT
+        );
+        CREATE UNIQUE INDEX shifts_one_open_per_till ON shifts(till) WHERE closed_at IS NULL;
+        CREATE TABLE shift_cash (
+            id TEXT PRIMARY KEY,
+            shift_id TEXT NOT NULL REFERENCES shifts(id),
+            amount INTEGER NOT NULL CHECK (amount <> 0),
+            reason TEXT NOT NULL,
+            user_id TEXT REFERENCES users(id),
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE sales (
+            id TEXT PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('sale', 'return', 'void')),
+            shift_id TEXT NOT NULL REFERENCES shifts(id),
+            user_id TEXT NOT NULL REFERENCES users(id),
+            member_id TEXT REFERENCES members(id),
+            original_id TEXT REFERENCES sales(id),
+            subtotal INTEGER NOT NULL,
+            cart_discount INTEGER NOT NULL DEFAULT 0,
+            total INTEGER NOT NULL,
+            change INTEGER NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL DEFAULT '',
+            approved_by TEXT REFERENCES users(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX sales_created ON sales(created_at);
+        CREATE INDEX sales_original ON sales(original_id) WHERE original_id IS NOT NULL;
+        CREATE INDEX sales_shift ON sales(shift_id);
+        CREATE TABLE sale_lines (
+            id TEXT PRIMARY KEY,
+            sale_id TEXT NOT NULL REFERENCES sales(id),
+            line_no INTEGER NOT NULL,
+            product_id TEXT NOT NULL REFERENCES products(id),
+            unit_id TEXT REFERENCES product_units(id),
+            name TEXT NOT NULL,
+            unit_name TEXT NOT NULL,
+            qty INTEGER NOT NULL,
+            factor INTEGER NOT NULL,
+            base_qty INTEGER NOT NULL,
+            unit_price INTEGER NOT NULL,
+            discount INTEGER NOT NULL DEFAULT 0,
+            amount INTEGER NOT NULL,
+            net_amount INTEGER NOT NULL,
+            cost INTEGER NOT NULL,
+            het INTEGER,
+            original_line_id TEXT REFERENCES sale_lines(id)
+        );
+        CREATE INDEX sale_lines_sale ON sale_lines(sale_id, line_no);
+        CREATE INDEX sale_lines_original ON sale_lines(original_line_id)
+            WHERE original_line_id IS NOT NULL;
+        CREATE TABLE payments (
+            id TEXT PRIMARY KEY,
+            sale_id TEXT NOT NULL REFERENCES sales(id),
+            method TEXT NOT NULL CHECK (method IN ('cash', 'qris', 'transfer', 'bon')),
+            amount INTEGER NOT NULL,
+            tendered INTEGER,
+            reference TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX payments_sale ON payments(sale_id);
+        CREATE TRIGGER sales_no_update BEFORE UPDATE ON sales
+        BEGIN SELECT RAISE(ABORT, 'sales are voided by a reversing record, never edited'); END;
+        CREATE TRIGGER sales_no_delete BEFORE DELETE ON sales
+        BEGIN SELECT RAISE(ABORT, 'sales are voided by a reversing record, never deleted'); END;
+        CREATE TRIGGER sale_lines_no_update BEFORE UPDATE ON sale_lines
+        BEGIN SELECT RAISE(ABORT, 'sale_lines are append-only'); END;
+        CREATE TRIGGER sale_lines_no_delete BEFORE DELETE ON sale_lines
+        BEGIN SELECT RAISE(ABORT, 'sale_lines are append-only'); END;
+        CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments
+        BEGIN SELECT RAISE(ABORT, 'payments are append-only'); END;
+        CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
+        BEGIN SELECT RAISE(ABORT, 'payments are append-only'); END;
+
+        CREATE TABLE carts (
+            id TEXT PRIMARY KEY,
+            till TEXT NOT NULL,
+            held INTEGER NOT NULL DEFAULT 0,
+            user_id TEXT REFERENCES users(id),
+            label TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX carts_one_open_per_till ON carts(till) WHERE held = 0;
+        """,
+    )

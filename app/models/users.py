@@ -28,6 +28,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Managers keep the accounts of their staff; only an admin touches an admin account.
     "user.manage": frozenset({"manajer", "admin"}),
     "audit.view": frozenset({"bendahara", "manajer", "pengawas", "admin"}),
+    "sale.sell": frozenset({"kasir", "manajer", "admin"}),
+    # A supervisor's approval: returns, voids, discounts above the till's limit.
+    "sale.approve": frozenset({"manajer", "admin"}),
+    "member.edit": frozenset({"bendahara", "manajer", "admin"}),
 }
 
 MAX_FAILED_LOGINS = 5
@@ -58,6 +62,9 @@ def permission_label(permission: str) -> str:
         "settings.edit": _("mengubah pengaturan gerai"),
         "user.manage": _("mengelola pengguna"),
         "audit.view": _("melihat log audit"),
+        "sale.sell": _("berjualan di kasir"),
+        "sale.approve": _("menyetujui retur, pembatalan atau diskon besar"),
+        "member.edit": _("mengubah data anggota"),
     }[permission]
 
 
@@ -241,3 +248,10 @@ def set_user_active(db: Database, *, user: User, target_id: str, active: bool) -
         audit.record(db, user_id=user.id, action="user.activate" if active else "user.deactivate",
                      entity="user", entity_id=target_id, detail={"username": target.username})
     return _target(db, target_id)
+
+
+def authorize(db: Database, *, username: str, secret: str, permission: str) -> User:
+    """A supervisor's PIN typed at the till: log them in for one approval (audited, throttled)."""
+    supervisor = authenticate(db, username=username, secret=secret)
+    require(supervisor, permission)
+    return supervisor

@@ -1,0 +1,274 @@
+"""Sales, returns and voids: each one domain call and one transaction.
+
+A sale writes its lines (with the cost of goods at that moment), payments, stock
+movements, member credit and an audit row, and clears the till's open cart — all or
+nothing. A return or void is a new, reversing sale record; the original is never edited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.i18n import _
+from app.models import audit, stock
+from app.models.cart import Cart, CartLine, check_het
+from app.models.clock import local_date, now_iso
+from app.models.db import Database
+from app.models.errors import NotFound, PermissionDenied, UserError
+from app.models.ids import new_id, next_document_number
+from app.models.members import get_member, record_credit
+from app.models.money import MAX_RUPIAH, amount, format_rupiah
+from app.models.products import get_product
+from app.models.settings import get_settings
+from app.models.shifts import METHODS, require_open_shift
+from app.models.till_settings import get_till_settings
+from app.models.users import User, can, require
+
+#: The order money goes back on a return: what the member owes first, cash last.
+REFUND_ORDER = ("bon", "qris", "transfer", "cash")
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    """One way the customer pays. For cash, ``amount`` is what was handed over."""
+
+    method: str
+    amount: int
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    sale_id: str
+    number: str
+    kind: str
+    total: int
+    change: int
+    paid_cash: bool
+
+
+def _approval(db: Database, user: User, supervisor: User | None, why: str) -> User:
+    if can(user, "sale.approve"):
+        return user
+    if supervisor is None:
+        raise PermissionDenied(_("{why} perlu persetujuan manajer (PIN supervisor).").format(
+            why=why))
+    require(supervisor, "sale.approve")
+    return supervisor
+
+
+def _settle(cart: Cart, payments: list[PaymentInput], member) -> tuple[list, int]:
+    """The payment rows to write and the change, or a refusal saying what is wrong."""
+    total = cart.total
+    by_method: dict[str, list[PaymentInput]] = {}
+    for p in payments:
+        if p.method not in METHODS:
+            raise UserError(_("Cara bayar tidak dikenal: {method}").format(method=p.method))
+        if not isinstance(p.amount, int) or isinstance(p.amount, bool) or not (
+                0 < p.amount <= MAX_RUPIAH):
+            raise UserError(_("Jumlah pembayaran tidak valid."), "amount")
+        if p.method in ("qris", "transfer") and not p.reference.strip():
+            raise UserError(_("Nomor referensi {method} harus diisi.").format(
+                method=p.method.upper()), "reference")
+        by_method.setdefault(p.method, []).append(p)
+    non_cash = sum(p.amount for m, ps in by_method.items() if m != "cash" for p in ps)
+    if non_cash > total:
+        raise UserError(_("Pembayaran non-tunai {paid} melebihi total {total}; non-tunai tidak"
+                          " ada kembalian.").format(paid=format_rupiah(non_cash),
+                                                    total=format_rupiah(total)), "amount")
+    tendered = sum(p.amount for p in by_method.get("cash", []))
+    cash_due = total - non_cash
+    if tendered < cash_due:
+        if not tendered:
+            raise UserError(_("Pembayaran kurang {short}.").format(
+                short=format_rupiah(cash_due)), "amount")
+        raise UserError(_("Uang tunai kurang {short}.").format(
+            short=format_rupiah(cash_due - tendered)), "amount")
+    bon = sum(p.amount for p in by_method.get("bon", []))
+    if bon:
+        if member is None:
+            raise UserError(_("Bon hanya untuk anggota: pilih anggota dulu."), "member")
+        if not member.active:
+            raise UserError(_("Anggota {name} tidak aktif.").format(name=member.name), "member")
+        if bon > member.credit_left:
+            raise UserError(_("Bon {amount} melebihi sisa batas bon {name}: {left}.").format(
+                amount=format_rupiah(bon), name=member.name,
+                left=format_rupiah(max(member.credit_left, 0))), "amount")
+    rows = [(m, sum(p.amount for p in ps), None, ", ".join(p.reference.strip() for p in ps
+                                                          if p.reference.strip()))
+            for m, ps in by_method.items() if m != "cash"]
+    if tendered:
+        if cash_due:
+            rows.append(("cash", cash_due, tendered, ""))
+        elif not rows:
+            rows.append(("cash", 0, tendered, ""))
+    return rows, tendered - cash_due if tendered else 0
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """Split ``total`` over lines in proportion to ``weights``; the parts add up exactly
+    (largest remainder), so a cart discount never creates or loses a rupiah."""
+    whole = sum(weights)
+    if whole == 0 or total == 0:
+        return [0] * len(weights)
+    parts = [total * w // whole for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (total * weights[i]) % whole,
+                        reverse=True)
+    for i in remainders[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
+                  payments: list[PaymentInput], supervisor: User | None = None) -> SaleResult:
+    require(user, "sale.sell")
+    if not cart.lines:
+        raise UserError(_("Keranjang masih kosong."))
+    with db.atomic():
+        shift = require_open_shift(db, user=user, till=till)
+        settings = get_settings(db)
+        approved = None
+        if cart.discounts > get_till_settings(db).discount_limit:
+            approved = _approval(db, user, supervisor, _("Diskon {amount}").format(
+                amount=format_rupiah(cart.discounts)))
+        products = {}
+        for line in cart.lines:
+            product = products.setdefault(line.product_id, get_product(db, line.product_id))
+            if product.archived:
+                raise UserError(_("{name} sudah diarsipkan dan tidak dijual.").format(
+                    name=product.name))
+            het = None if product.het is None else amount(product.het, line.factor)
+            check_het(CartLine(**{**line.__dict__, "het": het}))
+        member = get_member(db, cart.member_id) if cart.member_id else None
+        payment_rows, change = _settle(cart, payments, member)
+        at = now_iso()
+        number = next_document_number(db, kind="sale", shop_code=settings.shop_code,
+                                      day=local_date(at, settings.zone))
+        sale_id = new_id()
+        db.execute(
+            "INSERT INTO sales(id, number, kind, shift_id, user_id, member_id, subtotal,"
+            " cart_discount, total, change, approved_by, created_at)"
+            " VALUES (?, ?, 'sale', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (sale_id, number, shift.id, user.id, cart.member_id, cart.subtotal,
+             cart.cart_discount, cart.total, change, approved.id if approved else None, at))
+        shares = allocate(cart.cart_discount, [line.amount for line in cart.lines])
+        for line_no, (line, share) in enumerate(zip(cart.lines, shares, strict=True), start=1):
+            product = products[line.product_id]
+            line_id = new_id()
+            db.execute(
+                "INSERT INTO sale_lines(id, sale_id, line_no, product_id, unit_id, name,"
+                " unit_name, qty, factor, base_qty, unit_price, discount, amount, net_amount,"
+                " cost, het) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (line_id, sale_id, line_no, line.product_id, line.unit_id, line.name,
+                 line.unit_name, line.qty, line.factor, line.base_qty, line.unit_price,
+                 line.discount, line.amount, line.amount - share,
+                 amount(product.cost, line.base_qty),
+                 None if product.het is None else amount(product.het, line.factor)))
+            stock.record_movement(db, user_id=user.id, product_id=line.product_id, kind="sale",
+                                  qty=-line.base_qty, unit_cost=product.cost, doc_type="sale",
+                                  doc_id=sale_id)
+        _write_payments(db, sale_id, payment_rows)
+        bon = sum(r[1] for r in payment_rows if r[0] == "bon")
+        if bon:
+            record_credit(db, user_id=user.id, member_id=cart.member_id, amount=bon,
+                          kind="sale", doc_type="sale", doc_id=sale_id)
+        db.execute("DELETE FROM carts WHERE till = ? AND held = 0", (till,))
+        audit.record(db, user_id=user.id, action="sale.complete", entity="sale",
+                     entity_id=sale_id, detail={"number": number, "total": cart.total})
+    return SaleResult(sale_id, number, "sale", cart.total, change,
+                      any(r[0] == "cash" for r in payment_rows))
+
+
+def _write_payments(db: Database, sale_id: str, rows) -> None:
+    db.executemany("INSERT INTO payments(id, sale_id, method, amount, tendered, reference)"
+                   " VALUES (?, ?, ?, ?, ?, ?)",
+                   [(new_id(), sale_id, method, value, tendered, reference)
+                    for method, value, tendered, reference in rows])
+
+
+# --- finding sales; what can still be returned --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnableLine:
+    line_id: str
+    name: str
+    unit_name: str
+    qty: int             # sold, thousandths of the unit
+    remaining: int       # not yet returned
+    unit_price: int
+    net_amount: int
+    fractional: bool
+
+
+@dataclass(frozen=True)
+class SaleHeader:
+    id: str
+    number: str
+    kind: str
+    created_at: str
+    total: int
+    member_id: str | None
+
+
+def find_sale(db: Database, number: str) -> SaleHeader:
+    row = db.one("SELECT id, number, kind, created_at, total, member_id FROM sales"
+                 " WHERE number = ?", ((number or "").strip().upper(),))
+    if row is None:
+        raise NotFound(_("Struk {number} tidak ditemukan.").format(number=(number or "")[:40]))
+    return SaleHeader(*row)
+
+
+def recent_sales(db: Database, *, limit: int = 50) -> list[SaleHeader]:
+    return [SaleHeader(*r) for r in db.query(
+        "SELECT id, number, kind, created_at, total, member_id FROM sales"
+        " ORDER BY created_at DESC LIMIT ?", (limit,))]
+
+
+def returnable_lines(db: Database, sale_id: str) -> list[ReturnableLine]:
+    return [ReturnableLine(r["id"], r["name"], r["unit_name"], r["qty"],
+                           r["qty"] + r["returned"], r["unit_price"], r["net_amount"],
+                           bool(r["fractional"]))
+            for r in db.query(
+                "SELECT l.id, l.name, l.unit_name, l.qty, l.unit_price, l.net_amount,"
+                " p.fractional AND l.unit_id IS NULL AS fractional,"
+                " coalesce((SELECT sum(r.qty) FROM sale_lines r"
+                "           WHERE r.original_line_id = l.id), 0) AS returned"
+                " FROM sale_lines l JOIN products p ON p.id = l.product_id"
+                " WHERE l.sale_id = ? ORDER BY l.line_no", (sale_id,))]
+
+
+@dataclass(frozen=True)
+class PaymentPreview:
+    """What the payment dialog shows as the cashier types: all arithmetic stays here."""
+
+    total: int
+    non_cash: int
+    cash_due: int
+    tendered: int
+    change: int
+    short: int
+
+    @property
+    def complete(self) -> bool:
+        return self.short == 0 and self.non_cash <= self.total
+
+
+def preview_payment(total: int, payments: list[PaymentInput]) -> PaymentPreview:
+    non_cash = sum(p.amount for p in payments if p.method != "cash")
+    tendered = sum(p.amount for p in payments if p.method == "cash")
+    cash_due = max(total - non_cash, 0)
+    return PaymentPreview(total, non_cash, cash_due, tendered, max(tendered - cash_due, 0),
+                          max(cash_due - tendered, 0))
+
+
+def quick_cash_amounts(due: int, *, count: int = 3) -> list[int]:
+    """Notes a customer is likely to hand over: the exact amount, then round-ups."""
+    amounts = [due] if due > 0 else []
+    for step in (5_000, 10_000, 20_000, 50_000, 100_000):
+        rounded = -(-due // step) * step
+        if rounded > due and rounded not in amounts:
+            amounts.append(rounded)
+        if len(amounts) > count:
+            break
+    return amounts[: count + 1]

@@ -1,0 +1,88 @@
+"""The till's own settings: its name, discount limit, QRIS, printer, paper, scale layout."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from app.i18n import _
+from app.models import audit
+from app.models.db import Database
+from app.models.errors import Problem, UserError, ValidationError
+from app.models.users import User, require
+
+PRINTER_KINDS = ("none", "file", "usb", "serial", "network")
+_PREFIX = "till."
+
+
+@dataclass(frozen=True)
+class TillSettings:
+    till: str = "KASIR-1"
+    #: Discounts on one sale above this many rupiah need a manager's approval.
+    discount_limit: int = 5000
+    #: The shop's static QRIS string (from its bank); empty = no QRIS.
+    qris_static: str = ""
+    printer_kind: str = "none"
+    printer_target: str = ""
+    #: 32 columns on 58 mm paper, 48 on 80 mm.
+    paper_columns: int = 32
+    open_drawer: bool = True
+    #: Scale barcode layout: "weight" or "price" in digits 8–12 after a 2-digit prefix + PLU.
+    scale_value_kind: str = "weight"
+
+
+def get_till_settings(db: Database) -> TillSettings:
+    stored = {k[len(_PREFIX):]: v for k, v in db.query(
+        "SELECT key, value FROM settings WHERE key LIKE 'till.%'")}
+    values = {}
+    for f in fields(TillSettings):
+        if f.name not in stored:
+            continue
+        raw = stored[f.name]
+        if f.type in ("int", int):
+            values[f.name] = int(raw)
+        elif f.type in ("bool", bool):
+            values[f.name] = raw == "1"
+        else:
+            values[f.name] = raw
+    return TillSettings(**values)
+
+
+def validate_till_settings(s: TillSettings) -> list[Problem]:
+    problems = []
+    if not s.till.strip() or len(s.till) > 20:
+        problems.append(Problem("till", _("Nama kasir/till harus 1–20 huruf.")))
+    if not 0 <= s.discount_limit <= 10_000_000:
+        problems.append(Problem("discount_limit", _("Batas diskon harus antara 0 dan 10 juta.")))
+    if s.printer_kind not in PRINTER_KINDS:
+        problems.append(Problem("printer_kind", _("Jenis printer tidak dikenal.")))
+    if s.printer_kind not in ("none",) and not s.printer_target.strip():
+        problems.append(Problem("printer_target", _("Alamat printer belum diisi.")))
+    if s.paper_columns not in (32, 48):
+        problems.append(Problem("paper_columns", _("Lebar kertas harus 32 (58 mm) atau 48 (80 mm).")))
+    if s.scale_value_kind not in ("weight", "price"):
+        problems.append(Problem("scale_value_kind", _("Isi barcode timbangan: weight atau price.")))
+    if s.qris_static.strip():
+        from app.models.qris import validate_static
+
+        try:
+            validate_static(s.qris_static.strip())
+        except UserError as e:
+            problems.append(Problem("qris_static", e.message))
+    return problems
+
+
+def save_till_settings(db: Database, *, user: User, settings: TillSettings) -> TillSettings:
+    require(user, "settings.edit")
+    problems = validate_till_settings(settings)
+    if problems:
+        raise ValidationError(problems)
+    rows = [(_PREFIX + k, str(int(v)) if isinstance(v, bool) else str(v))
+            for k, v in asdict(settings).items()]
+    with db.atomic():
+        db.executemany("INSERT INTO settings(key, value) VALUES (?, ?)"
+                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value", rows)
+        audit.record(db, user_id=user.id, action="settings.change", entity="settings",
+                     detail={k[len(_PREFIX):]: v for k, v in rows if "qris" not in k})
+    return settings
+
+
