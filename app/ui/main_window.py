@@ -21,6 +21,7 @@ from app.ui.audit_screen import AuditScreen
 from app.ui.products_screen import ProductsScreen
 from app.ui.session import Session
 from app.ui.settings_screen import SettingsScreen
+from app.ui.till_screen import TillScreen
 from app.ui.users_screen import UsersScreen
 
 
@@ -37,7 +38,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
 
-        areas = [("products", _("Produk"), lambda: ProductsScreen(session))]
+        areas = []
+        if session.can("sale.sell"):
+            areas.append(("till", _("Kasir"), lambda: TillScreen(session)))
+        areas.append(("products", _("Produk"), lambda: ProductsScreen(session)))
         if session.can("audit.view"):
             areas.append(("audit", _("Log audit"), lambda: AuditScreen(session)))
         if session.can("user.manage"):

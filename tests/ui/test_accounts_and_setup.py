@@ -21,7 +21,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 def test_the_manager_adds_a_cashier_who_can_then_log_in(manajer_session, keys):
     window = keys.show(MainWindow(manajer_session))
-    keys.press(Key.Key_3, CTRL)
+    keys.press(Key.Key_4, CTRL)
     assert isinstance(window.stack.currentWidget(), UsersScreen)
     seen = {}
 

@@ -13,16 +13,17 @@ from app.ui.audit_screen import AuditScreen
 from app.ui.main_window import MainWindow
 from app.ui.products_screen import ProductsScreen
 from app.ui.settings_screen import SettingsScreen
+from app.ui.till_screen import TillScreen
 from app.ui.users_screen import UsersScreen
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 AREAS_BY_ROLE = {
-    "kasir": ["products", "settings"],
+    "kasir": ["till", "products", "settings"],
     "bendahara": ["products", "audit", "settings"],
-    "manajer": ["products", "audit", "users", "settings"],
+    "manajer": ["till", "products", "audit", "users", "settings"],
     "pengawas": ["products", "audit", "settings"],
-    "admin": ["products", "audit", "users", "settings"],
+    "admin": ["till", "products", "audit", "users", "settings"],
 }
 FULL_NAMES = {"kasir": "Agus Saputra", "bendahara": "Dewi Lestari", "manajer": "Siti Aminah",
               "pengawas": "Bambang Sutrisno", "admin": "Rahmat Hidayat"}
@@ -56,8 +57,15 @@ def test_the_cashier_has_no_way_to_the_audit_log(login, keys):
     assert not any(isinstance(s, AuditScreen) for s in window.screens.values())
 
 
-def test_the_window_opens_on_the_products_with_the_cursor_in_the_search(login, keys):
+def test_the_cashiers_window_opens_on_the_till_with_the_cursor_in_the_scan_field(login, keys):
     window = open_window(login, keys, "kasir")
+    screen = window.stack.currentWidget()
+    assert isinstance(screen, TillScreen)
+    assert keys.focused() is screen.scan
+
+
+def test_a_treasurers_window_opens_on_the_products_with_the_cursor_in_the_search(login, keys):
+    window = open_window(login, keys, "bendahara")
     screen = window.stack.currentWidget()
     assert isinstance(screen, ProductsScreen)
     assert keys.focused() is screen.search
@@ -67,9 +75,9 @@ def test_the_window_opens_on_the_products_with_the_cursor_in_the_search(login, k
 def test_ctrl_number_switches_between_the_areas(login, keys, role):
     window = open_window(login, keys, role)
     expected = {"products": ProductsScreen, "audit": AuditScreen, "settings": SettingsScreen,
-                "users": UsersScreen}
+                "users": UsersScreen, "till": TillScreen}
     order = AREAS_BY_ROLE[role]
-    for number in [2, 1, len(order), 1]:
+    for number in [1, len(order), 2]:
         keys.press(getattr(Key, f"Key_{number}"), CTRL)
         key = order[number - 1]
         assert window.nav.currentRow() == number - 1
@@ -80,20 +88,21 @@ def test_ctrl_number_switches_between_the_areas(login, keys, role):
     assert keys.focused() is window.screens["products"].search
 
 
-def test_ctrl_1_brings_the_cursor_back_to_the_search_from_anywhere(login, keys):
+def test_ctrl_2_brings_the_cursor_back_to_the_search_from_anywhere(login, keys):
     window = open_window(login, keys, "manajer")
+    keys.press(Key.Key_2, CTRL)
     products = window.screens["products"]
     keys.press(Key.Key_Down)
     assert keys.focused() is products.table
     window.nav.setFocus()  # as after tabbing over to the navigation
-    keys.press(Key.Key_1, CTRL)
+    keys.press(Key.Key_2, CTRL)
     assert window.stack.currentWidget() is products
     assert keys.focused() is products.search
 
 
 def test_the_audit_area_shows_the_latest_logins(login, keys):
     window = open_window(login, keys, "manajer")
-    keys.press(Key.Key_2, CTRL)
+    keys.press(Key.Key_3, CTRL)
     screen = window.screens["audit"]
     assert screen.table.rowCount() > 0
     assert screen.table.item(0, 1).text() == "manajer"

@@ -598,7 +598,7 @@ def test_the_cashier_can_still_search_and_scan(cashier_screen, keys, shop_db):
 def test_the_manager_adds_a_product_from_the_main_window(manajer_session, keys, shop_db):
     window = MainWindow(manajer_session)
     keys.show(window)
-    keys.press(Key.Key_1, CTRL)
+    keys.press(Key.Key_2, CTRL)
     screen = window.screens["products"]
     assert screen.isVisible()
     assert keys.focused() is screen.search

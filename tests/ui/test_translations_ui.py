@@ -43,8 +43,8 @@ def test_the_products_screen_speaks_indonesian_by_default(manajer_session, qtbot
 def test_the_main_window_speaks_indonesian_by_default(manajer_session, qtbot, indonesian):
     window = MainWindow(manajer_session)
     qtbot.addWidget(window)
-    assert nav_labels(window) == ["Produk  (Ctrl+1)", "Log audit  (Ctrl+2)",
-                                  "Akun pengguna  (Ctrl+3)", "Pengaturan gerai  (Ctrl+4)"]
+    assert nav_labels(window) == ["Kasir  (Ctrl+1)", "Produk  (Ctrl+2)", "Log audit  (Ctrl+3)",
+                                  "Akun pengguna  (Ctrl+4)", "Pengaturan gerai  (Ctrl+5)"]
     assert window.status_user.text().startswith("Pengguna: Siti Aminah (Manajer)")
     assert window.status_db.text().startswith("Basis data: ")
 
@@ -96,10 +96,11 @@ def test_the_main_window_speaks_english_when_chosen(manajer_session, qtbot, engl
     window = MainWindow(manajer_session)
     qtbot.addWidget(window)
     labels = nav_labels(window)
-    assert labels[0] == "Products  (Ctrl+1)"
-    assert labels[1] == "Audit log  (Ctrl+2)"
-    assert labels[2] == "User accounts  (Ctrl+3)"
-    assert labels[3] == "Shop settings  (Ctrl+4)"
+    assert labels[0] == "Cashier  (Ctrl+1)"
+    assert labels[1] == "Products  (Ctrl+2)"
+    assert labels[2] == "Audit log  (Ctrl+3)"
+    assert labels[3] == "User accounts  (Ctrl+4)"
+    assert labels[4] == "Shop settings  (Ctrl+5)"
     assert window.status_user.text().startswith("User: Siti Aminah")
     assert "Manajer" not in window.status_user.text()
     assert window.status_db.text().startswith("Database: ")
