@@ -131,8 +131,9 @@ def demo(ctx, db_path, days, products, seed, if_missing):
     db.checkpoint("TRUNCATE")
     db.close()
     click.echo(_("Gerai demo dibuat: {products} produk, {users} pengguna, {days} hari riwayat"
-                 " di {path}").format(products=result.products, users=result.users,
-                                      days=result.days, path=path))
+                 " dengan {sales} penjualan di {path}").format(
+        products=result.products, users=result.users, days=result.days, sales=result.sales,
+        path=path))
 
 
 @cli.command(help=N_("Siapkan gerai baru di basis data kosong: data gerai dan admin pertama."))

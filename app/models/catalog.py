@@ -31,6 +31,18 @@ def catalog_problems(db: Database, items: Sequence[ProductInput]) -> list[Proble
                         code=code, other=first_row[code]), row))
             else:
                 first_row[code] = row
+    plus: dict[int, int] = {}
+    for row, item in enumerate(items, start=1):
+        if item.plu is not None:
+            if item.plu in plus:
+                problems.append(Problem("plu", _("PLU {plu} sudah dipakai di baris {other}.")
+                                        .format(plu=item.plu, other=plus[item.plu]), row))
+            plus.setdefault(item.plu, row)
+    for plu, name in db.query(
+        f"SELECT plu, name FROM products WHERE plu IN ({','.join('?' * len(plus))})", list(plus)
+    ) if plus else ():
+        problems.append(Problem("plu", _("PLU {plu} sudah dipakai oleh {name}.").format(
+            plu=plu, name=name), plus[plu]))
     codes = list(first_row)
     for start in range(0, len(codes), _CHUNK):
         chunk = codes[start:start + _CHUNK]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app.i18n import _
-from app.models import audit, stock
+from app.models import audit, members, stock
 from app.models.db import Database
 from app.models.migrations import latest_version, schema_version
 
@@ -44,6 +44,13 @@ def run_checks(db: Database) -> list[CheckResult]:
                                  " mutasi {ledger}").format(
             n=len(mismatches), id=mismatches[0][0], balance=mismatches[0][1],
             ledger=mismatches[0][2])))
+    credit = members.credit_mismatches(db)
+    results.append(CheckResult(
+        _("Bon anggota: saldo = jumlah mutasi"), not credit,
+        _("{n} anggota cocok").format(n=db.scalar("SELECT count(*) FROM member_credit"))
+        if not credit else _("{n} anggota tidak cocok, mis. anggota {id}: saldo {balance},"
+                             " mutasi {ledger}").format(
+            n=len(credit), id=credit[0][0], balance=credit[0][1], ledger=credit[0][2])))
     fts_rows = db.scalar("SELECT count(*) FROM product_search")
     products = db.scalar("SELECT count(*) FROM products")
     results.append(CheckResult(_("Indeks pencarian produk"), fts_rows == products,

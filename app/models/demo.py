@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.i18n import _
 from app.models import catalog, stock
+from app.models import demo_history as history
 from app.models.barcodes import with_check_digit
 from app.models.clock import frozen_clock, now
 from app.models.db import Database
@@ -128,6 +129,7 @@ class DemoResult:
     products: int
     users: int
     days: int
+    sales: int = 0
 
 
 def _code(rng: random.Random, taken: set[str]) -> str:
@@ -144,12 +146,13 @@ def _staples(rng, taken) -> list[ProductInput]:
         units = tuple(UnitInput(pack, factor * _K, pack_price, (_code(rng, taken),))
                       for pack, factor, pack_price in packs)
         # Loose goods sold by weight keep an internal code; packaged goods carry an EAN.
-        codes = (_code(rng, taken),) if unit not in ("kg", "liter") else (
-            f"PLU{len(items) + 1:03d}",)
+        loose = unit in ("kg", "liter")
+        # Loose goods carry an internal code and the PLU the shop scale prints on its label.
+        codes = (f"PLU{len(items) + 1:03d}",) if loose else (_code(rng, taken),)
         items.append(ProductInput(
             name=name, brand=brand, category=category, base_unit=unit, price=price, cost=cost,
             het=het, min_stock=minimum * _K, barcodes=codes, units=units,
-            opening_stock=on_hand * _K,
+            opening_stock=on_hand * _K, plu=len(items) + 1 if loose else None,
         ))
     return items
 
@@ -183,6 +186,15 @@ def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int =
     if not 1 <= products <= 200_000:
         raise UserError(_("Jumlah produk harus antara 1 dan 200.000."), "products")
     rng = random.Random(seed)
+    # A demo is made in one go on a fresh file: if the power fails, make it again.
+    db.execute("PRAGMA synchronous=OFF")
+    try:
+        return _build(db, rng, products=products, days=days, seed=seed)
+    finally:
+        db.execute("PRAGMA synchronous=FULL")
+
+
+def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: int) -> DemoResult:
     today = now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - timedelta(days=days)
     start_ms = int(start.replace(tzinfo=UTC).timestamp() * 1000)
@@ -193,10 +205,19 @@ def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int =
         taken: set[str] = set()
         items = _staples(rng, taken)[:products]
         items += _generated(rng, taken, products - len(items))
+        plan = history.plan_sales(rng, items, days)
+        items = history.stock_for_plan(items, plan, rng)
         manager = next(u for u in users if u.role == "manajer")
         catalog.import_products(db, user=manager, items=items)
+        members = history.make_members(db, rng, manager)
+    product_ids = [r[0] for r in db.query("SELECT id FROM products ORDER BY rowid")]
+    pack_codes = [[code for unit in item.units for code in unit.barcodes] for item in items]
+    cashiers = [u for u in users if u.role == "kasir"]
+    sales = history.run_history(db, rng=rng, plan=plan, product_ids=product_ids,
+                                pack_codes=pack_codes, cashiers=cashiers, manager=manager,
+                                members=members, first_day=start, zone=DEMO_SETTINGS.zone)
     _stock_corrections(db, rng, manager, start, days)
-    return DemoResult(products=len(items), users=len(users), days=days)
+    return DemoResult(products=len(items), users=len(users), days=days, sales=sales)
 
 
 def _admin(db: Database) -> User:

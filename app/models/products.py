@@ -18,6 +18,8 @@ from app.models.users import User, require
 #: Units offered in forms; others may be typed.
 BASE_UNITS = ("pcs", "kg", "liter", "bungkus", "botol", "kaleng", "sachet", "tabung", "butir",
               "ikat", "meter", "lembar")
+#: Scale PLUs are five digits on the label.
+MAX_PLU = 99_999
 #: Units sold by weight or measure, where a quantity may have decimals.
 FRACTIONAL_UNITS = frozenset({"kg", "liter", "meter", "gram", "ons"})
 _UNIT_NAME = re.compile(r"^[^\W\d_][\w .\-/]{0,23}$")
@@ -50,6 +52,7 @@ class Product:
     barcodes: tuple[str, ...] = ()
     units: tuple[PackUnit, ...] = ()
     stock: int = 0
+    plu: int | None = None   # the number a shop scale prints for this product
 
     def unit_price(self, unit: PackUnit | None) -> int:
         """What one of ``unit`` costs; a unit without its own price is the base price × factor."""
@@ -98,6 +101,7 @@ class ProductInput:
     barcodes: tuple[str, ...] = ()
     units: tuple[UnitInput, ...] = field(default_factory=tuple)
     opening_stock: int = 0
+    plu: int | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,7 @@ def read_product_form(
                          fractional=fractional)
     opening = optional(parse_qty, "opening_stock", what=_("Stok awal"), allow_zero=True,
                        fractional=fractional)
+    plu = optional(parse_plu, "plu")
     parsed_units = []
     for i, unit in enumerate(units, start=1):
         if not any((v or "").strip() for v in unit.values() if isinstance(v, str)):
@@ -180,7 +185,7 @@ def read_product_form(
         category=(form.get("category") or "").strip(), base_unit=base_unit,
         fractional=fractional, price=price or 0, cost=cost or 0, min_stock=min_stock or 0,
         het=het, barcodes=tuple(split_codes(form.get("barcodes", ""))),
-        units=tuple(parsed_units), opening_stock=opening or 0,
+        units=tuple(parsed_units), opening_stock=opening or 0, plu=plu,
     )
     return data, problems
 
@@ -189,7 +194,30 @@ def read_product_form(
 
 
 def validate_product(db: Database, data: ProductInput, product_id: str | None = None) -> list[Problem]:
-    return field_problems(data) + _barcode_problems(db, data, product_id)
+    return field_problems(data) + _barcode_problems(db, data, product_id) + _plu_problems(
+        db, data, product_id)
+
+
+def parse_plu(text, *, field: str = "plu") -> int:
+    text = (text or "").strip() if isinstance(text, str) else text
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = str(text)
+    if not isinstance(text, str) or not text.isdigit() or not 1 <= int(text) <= MAX_PLU:
+        raise UserError(_("PLU timbangan harus 1–99999."), field)
+    return int(text)
+
+
+def _plu_problems(db: Database, data: ProductInput, product_id: str | None) -> list[Problem]:
+    if data.plu is None:
+        return []
+    if not 1 <= data.plu <= MAX_PLU:
+        return [Problem("plu", _("PLU timbangan harus 1–99999."))]
+    other = db.scalar("SELECT name FROM products WHERE plu = ? AND id IS NOT ?",
+                      (data.plu, product_id))
+    if other:
+        return [Problem("plu", _("PLU {plu} sudah dipakai oleh {name}.").format(
+            plu=data.plu, name=other))]
+    return []
 
 
 def field_problems(data: ProductInput) -> list[Problem]:
@@ -287,10 +315,10 @@ def insert_product(db: Database, *, user: User, data: ProductInput) -> str:
         data.base_unit in FRACTIONAL_UNITS)
     db.execute(
         "INSERT INTO products(id, name, brand, category, base_unit, fractional, price, cost,"
-        " min_stock, het, archived, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        " min_stock, het, plu, archived, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
         (product_id, data.name, data.brand, data.category, data.base_unit, int(fractional),
-         data.price, data.cost, data.min_stock, data.het, at, at),
+         data.price, data.cost, data.min_stock, data.het, data.plu, at, at),
     )
     _write_units_and_codes(db, product_id, data)
     if data.opening_stock:
@@ -312,10 +340,10 @@ def update_product(db: Database, *, user: User, product_id: str, data: ProductIn
             require(user, "price.change")
         db.execute(
             "UPDATE products SET name = ?, brand = ?, category = ?, base_unit = ?, fractional = ?,"
-            " price = ?, cost = ?, min_stock = ?, het = ?, updated_at = ? WHERE id = ?",
+            " price = ?, cost = ?, min_stock = ?, het = ?, plu = ?, updated_at = ? WHERE id = ?",
             (data.name, data.brand, data.category, data.base_unit,
              int(data.fractional if data.fractional is not None else before.fractional),
-             data.price, data.cost, data.min_stock, data.het, now_iso(), product_id),
+             data.price, data.cost, data.min_stock, data.het, data.plu, now_iso(), product_id),
         )
         db.execute("DELETE FROM barcodes WHERE product_id = ?", (product_id,))
         kept = {u.id for u in data.units if u.id}
@@ -400,7 +428,7 @@ def get_product(db: Database, product_id: str) -> Product:
         cost=row["cost"], min_stock=row["min_stock"], het=row["het"],
         archived=bool(row["archived"]),
         barcodes=tuple(c["code"] for c in codes if c["unit_id"] is None), units=units,
-        stock=row["stock"],
+        stock=row["stock"], plu=row["plu"],
     )
 
 

@@ -9,7 +9,7 @@ from app.models.db import Database
 from app.models.errors import UserError
 from app.models.ids import new_id, next_document_number
 from app.models.members import record_credit
-from app.models.money import div_round_half_up, format_qty
+from app.models.money import QTY_SCALE, div_round_half_up, format_qty
 from app.models.sales import REFUND_ORDER, SaleResult, _approval, _write_payments, returnable_lines
 from app.models.settings import get_settings
 from app.models.shifts import require_open_shift
@@ -17,11 +17,13 @@ from app.models.users import User, require
 
 
 def _part(total: int, done: int, qty: int, sold: int, remaining: int) -> int:
-    """This return's share of a line's ``total`` rupiah: the rest of it when the last pieces
-    go back, so rounding never leaves or takes a rupiah."""
+    """This return's share of a line's ``total`` rupiah: what everything returned so far
+    (this return included) is worth, less what earlier returns took; the rest of it when the
+    last pieces go back. Rounding the running sum, not each piece, keeps every share between
+    zero and what is left, so returns in many pieces never give back more than was paid."""
     if qty == remaining:
         return total - done
-    return div_round_half_up(total * qty, sold)
+    return div_round_half_up(total * (sold - remaining + qty), sold) - done
 
 
 def return_items(db: Database, *, user: User, till: str, sale_id: str,
@@ -48,6 +50,9 @@ def return_items(db: Database, *, user: User, till: str, sale_id: str,
                 raise UserError(_("Baris itu bukan bagian dari struk ini."))
             if not isinstance(qty, int) or isinstance(qty, bool) or qty < 0:
                 raise UserError(_("Jumlah retur tidak valid."), "qty")
+            if not line.fractional and qty % QTY_SCALE:
+                raise UserError(_("{name} dijual per {unit} utuh, tanpa desimal.").format(
+                    name=line.name, unit=line.unit_name), "qty")
             if qty > line.remaining:
                 raise UserError(_("{name}: retur {qty} melebihi sisa yang dibeli {left}.").format(
                     name=line.name, qty=format_qty(qty, line.unit_name),

@@ -6,7 +6,7 @@ from app.i18n import _
 from app.models.clock import format_local
 from app.models.db import Database
 from app.models.errors import NotFound
-from app.models.money import format_qty
+from app.models.money import amount, format_qty
 from app.models.receipts import Receipt, ReceiptLine, ReceiptPayment
 from app.models.settings import get_settings
 from app.models.shifts import method_label
@@ -26,7 +26,7 @@ def receipt_for(db: Database, sale_id: str, *, copy: bool = False,
                         (sale_id,)):
         saving = 0
         if row["het"] is not None and row["qty"] > 0:
-            saving = max(0, (row["het"] - row["unit_price"]) * row["qty"] // 1000)
+            saving = max(0, amount(row["het"] - row["unit_price"], row["qty"]))
         lines.append(ReceiptLine(row["name"], format_qty(row["qty"], row["unit_name"]),
                                  row["unit_price"], row["amount"], row["discount"], saving))
     payments = tuple(ReceiptPayment(method_label(r["method"]),

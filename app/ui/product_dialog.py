@@ -59,6 +59,7 @@ class ProductDialog(QDialog):
         if product is None:
             self._line(form, "opening_stock", _("Stok awal"))
         self._line(form, "barcodes", _("Barcode (pisahkan dengan koma)"))
+        self._line(form, "plu", _("PLU timbangan (barang timbang, boleh kosong)"))
 
         self.units = QTableWidget(0, len(UNIT_COLUMNS))
         self.units.setObjectName("units")
@@ -138,6 +139,7 @@ class ProductDialog(QDialog):
             "het": format_number(product.het) if product.het is not None else "",
             "min_stock": format_qty(product.min_stock, grouped=False),
             "barcodes": ", ".join(product.barcodes),
+            "plu": str(product.plu) if product.plu is not None else "",
         }
         for key, value in values.items():
             self.fields[key].setText(value)
