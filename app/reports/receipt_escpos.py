@@ -36,6 +36,7 @@ CODE_PAGE = "CP437"
 DOTS_PER_COLUMN = 12
 #: Seconds to wait for a network printer before telling the cashier it is not there.
 NETWORK_TIMEOUT = 10
+USB_TIMEOUT_MS = 10_000
 DRAWER_PIN = 2
 
 #: What the library, the operating system and pyusb/pyserial raise for a printer that is
@@ -117,7 +118,7 @@ def make_printer(kind: str, target: str) -> Escpos:
         return escpos_printers.File(target)
     if kind == "usb":
         vendor, product = _usb_ids(target)
-        return escpos_printers.Usb(vendor, product, timeout=NETWORK_TIMEOUT * 1000)
+        return escpos_printers.Usb(vendor, product, timeout=USB_TIMEOUT_MS)
     if kind == "serial":
         try:
             return escpos_printers.Serial(target)
@@ -166,20 +167,24 @@ def _describe(p: Escpos) -> str:
     return type(p).__name__
 
 
-def _not_printed(where: str, error: BaseException) -> UserError:
-    detail = str(error).strip().splitlines()
-    return UserError(
-        _("Struk tidak tercetak: printer {printer} tidak ditemukan, mati atau kabelnya "
-          "lepas ({detail}). Penjualan sudah tersimpan; periksa printer lalu cetak ulang "
-          "struknya.").format(printer=where, detail=detail[-1] if detail else type(error).__name__)
-    )
+def _not_printed(where: str, error: BaseException, *, sale_saved: bool = False) -> UserError:
+    lines = str(error).strip().splitlines()
+    detail = lines[-1] if lines else type(error).__name__
+    if sale_saved:
+        message = _("Struk tidak tercetak: printer {printer} tidak ditemukan, mati atau kabelnya "
+                    "lepas ({detail}). Penjualan sudah tersimpan; periksa printer lalu cetak ulang "
+                    "struknya.")
+    else:
+        message = _("Printer {printer} tidak ditemukan, mati atau kabelnya lepas ({detail}). "
+                    "Periksa printer lalu coba lagi.")
+    return UserError(message.format(printer=where, detail=detail))
 
 
-def send(printer: Escpos, data: bytes) -> None:
+def send(printer: Escpos, data: bytes, *, sale_saved: bool = False) -> None:
     """Open ``printer``, write ``data`` in one go and close it again.
 
-    A printer that cannot be reached raises :class:`UserError` saying the sale is saved
-    and the receipt can be printed again."""
+    A printer that cannot be reached raises :class:`UserError`; for a receipt
+    (``sale_saved``) it says the sale is saved and the receipt can be printed again."""
     try:
         try:
             printer.open()
@@ -187,13 +192,13 @@ def send(printer: Escpos, data: bytes) -> None:
         finally:
             printer.close()
     except _DEVICE_ERRORS as e:
-        raise _not_printed(_describe(printer), e) from e
+        raise _not_printed(_describe(printer), e, sale_saved=sale_saved) from e
 
 
 def print_receipt(receipt: Receipt, printer: Escpos, width: int, open_drawer: bool = False) -> None:
     """Print ``receipt`` on ``printer`` (from :func:`make_printer`), ``width`` columns
     wide; open the cash drawer after it when ``open_drawer`` (a cash sale)."""
-    send(printer, receipt_escpos(receipt, width, open_drawer=open_drawer))
+    send(printer, receipt_escpos(receipt, width, open_drawer=open_drawer), sale_saved=True)
 
 
 def print_rows(rows: Sequence[Row], printer: Escpos, width: int) -> None:

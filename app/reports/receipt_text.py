@@ -116,7 +116,7 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     return textwrap.wrap(
         text, width, initial_indent=indent, subsequent_indent=indent,
         break_long_words=True, break_on_hyphens=False,
-    ) or []
+    )
 
 
 def _check_width(width: int) -> None:
@@ -128,15 +128,23 @@ def pair(left: str, right: str, width: int, style: Style = PLAIN, indent: str = 
     """``left`` at the left margin and ``right`` flush right, as a column of amounts.
 
     A ``left`` too long for one row wraps in the room beside ``right``, which stays on
-    its last row; when that room is too narrow, ``right`` gets a row of its own."""
+    its last row. When that room is narrow (a huge amount) or a word of ``left`` would
+    have to be cut to fit it, ``left`` takes whole rows and ``right`` follows where it fits."""
     right = " ".join(clean(right).split())
     room = width - len(right) - 1
-    if room >= len(indent) + 8:
+    words = clean(left).split()
+    if room >= width // 2 and all(len(word) <= room - len(indent) for word in words):
         lines = wrap(left, room, indent) or [indent]
-        lines[-1] += right.rjust(width - len(lines[-1]))
-        return [Row(line, style) for line in lines]
-    rows = [Row(line, style) for line in wrap(left, width, indent)]
-    return rows + [Row(line.rjust(width), style) for line in wrap(right, width)]
+    else:
+        lines = wrap(left, width, indent) or [indent]
+        if len(lines[-1]) > room:
+            lines.append("")
+    rows = [Row(line, style) for line in lines[:-1]]
+    last = lines[-1]
+    if len(right) > width:  # only free text is this long; amounts always fit
+        return rows + [Row(last, style)] * bool(last) + [
+            Row(line, style) for line in wrap(right, width)]
+    return rows + [Row((last + right.rjust(width - len(last))).rstrip(), style)]
 
 
 def centered(text: str, width: int, style: Style = PLAIN) -> list[Row]:
