@@ -106,7 +106,9 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
         raw = sqlite3.connect(str(db_path))
         rng = random.Random(7)
         codes = [r[0] for r in raw.execute("SELECT code FROM barcodes")]
-        scans = [rng.choice(codes) for _ in range(lookups)] + ["0000000000000"] * (lookups // 20)
+        codes = [c for c in codes if c.isdigit()]  # what a scanner reads: EAN codes
+        scans = [rng.choice(codes) for _ in range(lookups)]
+        misses = ["0000000000000"] * (lookups // 20)
         words = [rng.choice(SEARCH_WORDS) for _ in range(lookups // 4)]
 
         paint = [_first_paint(db_path) for _ in range(runs)]
@@ -136,10 +138,24 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
                 raw.execute("SELECT * FROM product_units WHERE product_id = ?",
                             (row[0],)).fetchall()
 
-        ours = _time_each(lambda c: catalog.find_by_barcode(db, c), scans)
-        base = _time_each(raw_lookup, scans)
+        ours = _time_each(lambda c: catalog.find_by_barcode(db, c), scans + misses)
+        base = _time_each(raw_lookup, scans + misses)
         report.add("barcode_lookup_p50", _percentile(ours, 50), _percentile(base, 50))
         report.add("barcode_lookup_p99", _percentile(ours, 99), _percentile(base, 99), target=1)
+
+        from app import bench_till
+
+        raw.execute("PRAGMA synchronous=FULL")
+        ours, base = bench_till.scan_to_line(db, raw, scans[:lookups // 4])
+        report.add("scan_to_line_p50", _percentile(ours, 50), _percentile(base, 50))
+        report.add("scan_to_line_p99", _percentile(ours, 99), _percentile(base, 99), target=10)
+        product_ids = [r[0] for r in raw.execute(
+            "SELECT id FROM products WHERE base_unit = 'pcs' LIMIT 2000")]
+        ours, base, sale_id = bench_till.sale_commit(db, raw, product_ids, lookups // 10, rng)
+        report.add("sale_commit_p50", _percentile(ours, 50), _percentile(base, 50))
+        report.add("sale_commit_p99", _percentile(ours, 99), _percentile(base, 99))
+        render = bench_till.receipt_render(db, sale_id, 20 if quick else 100)
+        report.add("receipt_render_p50", _percentile(render, 50), None)
         raw.close()
         db.close()
     return report.rows

@@ -7,7 +7,7 @@ so a power cut never loses what was rung up.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from app.i18n import _
 from app.models.clock import now_iso
@@ -83,7 +83,9 @@ class Cart:
         return self.cart_discount + sum(line.discount for line in self.lines)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        # Written after every scan: vars() of flat records, not the recursive asdict().
+        data = {**vars(self), "lines": [vars(line) for line in self.lines]}
+        return json.dumps(data, ensure_ascii=False)
 
     @staticmethod
     def from_json(text: str) -> Cart:

@@ -13,12 +13,25 @@ class CartTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.cart = Cart()
-        self.headers = [_("No"), _("Barang"), _("Jumlah"), _("Harga"), _("Diskon"), _("Total")]
+        self.headers = [_("No."), _("Barang"), _("Jumlah"), _("Harga"), _("Diskon"), _("Total")]
 
     def set_cart(self, cart: Cart) -> None:
-        self.beginResetModel()
-        self.cart = cart
-        self.endResetModel()
+        """Tell the view only what changed, so a scan repaints one line, not the table."""
+        old, new = self.cart.lines, cart.lines
+        if len(new) == len(old) + 1 and new[:-1] == old:
+            self.beginInsertRows(QModelIndex(), len(old), len(old))
+            self.cart = cart
+            self.endInsertRows()
+        elif len(new) == len(old):
+            self.cart = cart
+            changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+            if changed:
+                self.dataChanged.emit(self.index(changed[0], 0),
+                                      self.index(changed[-1], len(self.headers) - 1))
+        else:
+            self.beginResetModel()
+            self.cart = cart
+            self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.cart.lines)
@@ -32,12 +45,23 @@ class CartTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        line = self.cart.lines[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(index.row() + 1), line.name, line.qty_text, format_number(line.unit_price),
-                    format_number(line.discount) if line.discount else "",
-                    format_number(line.amount))[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 2, 3, 4, 5):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            line = self.cart.lines[index.row()]
+            if column == 0:
+                return str(index.row() + 1)
+            if column == 1:
+                return line.name
+            if column == 2:
+                return line.qty_text
+            if column == 3:
+                return format_number(line.unit_price)
+            if column == 4:
+                return format_number(line.discount) if line.discount else ""
+            return format_number(line.amount)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column != 1:
+            return _RIGHT
         return None
+
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -77,18 +77,29 @@ class TillScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(28)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: sizing columns to their contents reads every line at every scan.
+        for column, width in enumerate((44, 0, 110, 110, 90, 130)):
+            if width:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+                self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
         self.status = QLabel()
         self.status.setObjectName("till_status")
         self.status.setWordWrap(True)
+        # Fixed sizes: a message or a total of another length must not re-lay out (and so
+        # repaint) the whole cart at every scan.
+        self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
         self.member_label = QLabel()
         self.qty_label = QLabel()
         self.total = big_label("", 30)
         self.total.setObjectName("total")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.total.setFixedWidth(self.total.fontMetrics().horizontalAdvance(
+            _("Kembalian {change}").format(change="Rp9.999.999.999")))
         keys = QLabel(_("Enter scan · 3* jumlah · F4 ubah jumlah · Del hapus · F5 diskon baris ·"
                         " F6 diskon total · F7 anggota · F8 tahan · F9 panggil · F10 bayar ·"
                         " F11 retur · Ctrl+P cetak ulang · Ctrl+K kas · Ctrl+X/Z laporan"))
@@ -351,27 +362,31 @@ class TillScreen(QWidget):
             qris = None
             self.say(e.message)
         dialog = PaymentDialog(self.cart.total, member=member, qris_png=qris, parent=self)
-        if not dialog.exec():
-            self.scan.setFocus()
+        # A refused payment (bon above the limit, no QRIS reference) goes back to the dialog
+        # with the reason and what was typed, instead of closing it.
+        while dialog.exec():
+            supervisor = None
+            if (self.cart.discounts > self.till.discount_limit
+                    and not self.session.can("sale.approve")):
+                approve = SupervisorDialog(
+                    self.session.db, _("Diskon {amount} di atas batas {limit}.").format(
+                        amount=format_rupiah(self.cart.discounts),
+                        limit=format_rupiah(self.till.discount_limit)), parent=self)
+                if not approve.exec():
+                    break
+                supervisor = approve.supervisor
+            try:
+                result = complete_sale(self.session.db, user=self.session.user,
+                                       till=self.till.till, cart=self.cart,
+                                       payments=dialog.payments, supervisor=supervisor)
+            except UserError as e:
+                dialog.error.show_message(e.message)
+                continue
+            self._sold(result)
             return
-        supervisor = None
-        if self.cart.discounts > self.till.discount_limit and not self.session.can("sale.approve"):
-            approve = SupervisorDialog(self.session.db, _("Diskon {amount} di atas batas {limit}.")
-                                       .format(amount=format_rupiah(self.cart.discounts),
-                                               limit=format_rupiah(self.till.discount_limit)),
-                                       parent=self)
-            if not approve.exec():
-                self.scan.setFocus()
-                return
-            supervisor = approve.supervisor
-        try:
-            result = complete_sale(self.session.db, user=self.session.user, till=self.till.till,
-                                   cart=self.cart, payments=dialog.payments,
-                                   supervisor=supervisor)
-        except UserError as e:
-            on_error(self, e)
-            self.scan.setFocus()
-            return
+        self.scan.setFocus()
+
+    def _sold(self, result) -> None:
         # Committed: now (and only now) the receipt is printed and the drawer opened.
         self.last_sale_id = result.sale_id
         self.cart = carts.Cart()
