@@ -86,3 +86,41 @@ def save_till_settings(db: Database, *, user: User, settings: TillSettings) -> T
     return settings
 
 
+
+
+def till_settings_from_form(form: dict[str, str]) -> TillSettings:
+    """The till part of the settings screen, read from its text; all problems at once."""
+    from app.models.money import parse_rupiah
+
+    problems = []
+    try:
+        limit = parse_rupiah(form.get("discount_limit", ""), field="discount_limit",
+                             what=_("Batas diskon"), maximum=10_000_000)
+    except UserError as e:
+        problems.append(Problem("discount_limit", e.message))
+        limit = 0
+    columns = (form.get("paper_columns") or "32").strip()
+    settings = TillSettings(
+        till=(form.get("till") or "").strip(), discount_limit=limit,
+        qris_static=(form.get("qris_static") or "").strip(),
+        printer_kind=(form.get("printer_kind") or "none").strip(),
+        printer_target=(form.get("printer_target") or "").strip(),
+        paper_columns=int(columns) if columns.isdigit() else 0,
+        open_drawer=(form.get("open_drawer") or "1") == "1",
+        scale_value_kind=(form.get("scale_value_kind") or "weight").strip())
+    problems += validate_till_settings(settings)
+    if problems:
+        raise ValidationError(problems)
+    return settings
+
+
+def save_shop_and_till(db: Database, *, user: User, shop, till: TillSettings) -> None:
+    """The settings screen's Save: shop and till settings together, or neither."""
+    from app.models.settings import save_settings, validate_settings
+
+    problems = validate_settings(shop) + validate_till_settings(till)
+    if problems:
+        raise ValidationError(problems)
+    with db.atomic():
+        save_settings(db, user=user, settings=shop)
+        save_till_settings(db, user=user, settings=till)

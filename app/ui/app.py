@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
-from app.i18n import _
+from app.i18n import _, language_from_argv, set_language
 from app.models.db import open_db
 from app.models.errors import UserError
 from app.models.settings import get_settings
@@ -60,6 +60,8 @@ def run_gui(db_path: Path, *, probe: bool = False) -> int:
         if SetupDialog(db).exec() != QDialog.DialogCode.Accepted:
             db.close()
             return 0
+    if language_from_argv(sys.argv[1:]) is None and not os.environ.get("GERAI_LANG"):
+        set_language(get_settings(db).language)  # the shop's own choice of language
     # Move the WAL into the database while nobody is selling (never inside a commit).
     idle = QTimer(app, interval=IDLE_CHECKPOINT_MS)
     idle.timeout.connect(lambda: db.checkpoint("PASSIVE"))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from app.models.clock import ZONES
 from app.models.errors import UserError, ValidationError
-from app.models.settings import ShopSettings, save_settings
+from app.models.settings import ShopSettings
+from app.models.till_settings import get_till_settings, save_shop_and_till, till_settings_from_form
 from app.ui.session import Session
 from app.ui.widgets import FieldError, key_button
 
@@ -34,6 +36,25 @@ def _labels() -> dict[str, str]:
     }
 
 
+def _till_labels() -> dict[str, str]:
+    return {
+        "till": _("Nama kasir/till"),
+        "discount_limit": _("Batas diskon tanpa manajer (Rp)"),
+        "qris_static": _("Kode QRIS statis gerai"),
+        "printer_kind": _("Printer struk"),
+        "printer_target": _("Alamat printer (/dev/usb/lp0, 0416:5011, 192.168.1.50)"),
+        "paper_columns": _("Lebar kertas (32 = 58 mm, 48 = 80 mm)"),
+        "open_drawer": _("Buka laci uang untuk penjualan tunai (1 = ya, 0 = tidak)"),
+        "scale_value_kind": _("Barcode timbangan berisi (weight = berat, price = harga)"),
+    }
+
+
+_CHOICES = {"zone": list(ZONES), "language": ["id", "en"],
+            "printer_kind": ["none", "file", "usb", "serial", "network"],
+            "paper_columns": ["32", "48"], "open_drawer": ["1", "0"],
+            "scale_value_kind": ["weight", "price"]}
+
+
 class SettingsScreen(QWidget):
     def __init__(self, session: Session, on_saved=None, parent=None):
         super().__init__(parent)
@@ -42,13 +63,16 @@ class SettingsScreen(QWidget):
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
         self.errors: dict[str, FieldError] = {}
         form = QFormLayout()
-        for name, label in _labels().items():
-            if name in ("zone", "language"):
+        till = get_till_settings(session.db)
+        current = {**vars(session.settings), **{k: str(int(v)) if isinstance(v, bool) else str(v)
+                                                for k, v in vars(till).items()}}
+        for name, label in {**_labels(), **_till_labels()}.items():
+            if name in _CHOICES:
                 widget = QComboBox()
-                widget.addItems(list(ZONES) if name == "zone" else ["id", "en"])
-                widget.setCurrentText(getattr(session.settings, name))
+                widget.addItems(_CHOICES[name])
+                widget.setCurrentText(current[name])
             else:
-                widget = QLineEdit(getattr(session.settings, name))
+                widget = QLineEdit(current[name])
             widget.setObjectName(name)
             widget.setEnabled(session.can("settings.edit"))
             self.inputs[name] = widget
@@ -63,22 +87,29 @@ class SettingsScreen(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(save)
+        body = QWidget()
+        body.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch()
+        layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
 
+    def text(self, name: str) -> str:
+        widget = self.inputs[name]
+        return widget.currentText() if isinstance(widget, QComboBox) else widget.text()
+
     def values(self) -> ShopSettings:
-        return ShopSettings(**{
-            f.name: (w.currentText() if isinstance(w, QComboBox) else w.text())
-            for f in fields(ShopSettings) for w in [self.inputs[f.name]]
-        })
+        return ShopSettings(**{f.name: self.text(f.name) for f in fields(ShopSettings)})
 
     def save(self) -> None:
         for error in self.errors.values():
             error.show_message(None)
         try:
-            saved = save_settings(self.session.db, user=self.session.user, settings=self.values())
+            saved = self.values()
+            till = till_settings_from_form({name: self.text(name) for name in _till_labels()})
+            save_shop_and_till(self.session.db, user=self.session.user, shop=saved, till=till)
         except ValidationError as e:
             for problem in e.problems:
                 self.errors[problem.field].show_message(problem.message)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.i18n import _
@@ -61,6 +62,9 @@ class ReturnDialog(QDialog):
                                               _("Dikembalikan")])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 260)
+        # ↑↓ move between the lines; Tab leaves the table for the reason (it used to walk
+        # through every read-only cell instead).
+        self.table.setTabKeyNavigation(False)
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.error = FieldError()
@@ -78,7 +82,12 @@ class ReturnDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
-        self.number.returnPressed.connect(self.load)
+        # The order the cashier works in: receipt number, the lines coming back, the reason
+        # (without it Tab went from the lines to the buttons).
+        QWidget.setTabOrder(self.number, self.table)
+        QWidget.setTabOrder(self.table, self.reason)
+        # Enter in the number field is handled once, in keyPressEvent: a returnPressed
+        # slot as well moved the cursor on from the lines load() had just focused.
         self.number.setFocus()
 
     def keyPressEvent(self, event):  # noqa: N802 (Qt API)
