@@ -51,6 +51,14 @@ def run_checks(db: Database) -> list[CheckResult]:
         if not credit else _("{n} anggota tidak cocok, mis. anggota {id}: saldo {balance},"
                              " mutasi {ledger}").format(
             n=len(credit), id=credit[0][0], balance=credit[0][1], ledger=credit[0][2])))
+    unpaid = db.query(
+        "SELECT s.number FROM sales s LEFT JOIN (SELECT sale_id, sum(amount) AS paid"
+        " FROM payments GROUP BY sale_id) p ON p.sale_id = s.id"
+        " WHERE s.total <> coalesce(p.paid, 0) LIMIT 5")
+    results.append(CheckResult(
+        _("Penjualan: total = pembayaran"), not unpaid,
+        _("{n} struk cocok").format(n=db.scalar("SELECT count(*) FROM sales")) if not unpaid
+        else _("tidak cocok: {numbers}").format(numbers=", ".join(r[0] for r in unpaid))))
     fts_rows = db.scalar("SELECT count(*) FROM product_search")
     products = db.scalar("SELECT count(*) FROM products")
     results.append(CheckResult(_("Indeks pencarian produk"), fts_rows == products,

@@ -26,7 +26,7 @@ def receipt_for(db: Database, sale_id: str, *, copy: bool = False,
                         (sale_id,)):
         saving = 0
         if row["het"] is not None and row["qty"] > 0:
-            saving = max(0, (row["het"] - row["unit_price"]) * row["qty"] // 1000)
+            saving = max(0, amount(row["het"] - row["unit_price"], row["qty"]))
         lines.append(ReceiptLine(row["name"], format_qty(row["qty"], row["unit_name"]),
                                  row["unit_price"], row["amount"], row["discount"], saving))
     payments = tuple(ReceiptPayment(method_label(r["method"]),

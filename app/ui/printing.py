@@ -7,7 +7,7 @@ import platformdirs
 from app.models.receipts import Receipt
 from app.models.till_settings import TillSettings
 from app.reports.receipt_escpos import make_printer, print_receipt, print_rows
-from app.reports.receipt_pdf import write_receipt_pdf
+from app.reports.receipt_pdf import rows_pdf, write_pdf, write_receipt_pdf
 
 
 def receipts_dir():
@@ -30,6 +30,11 @@ def print_sale_receipt(receipt: Receipt, till: TillSettings, *, open_drawer: boo
     return till.printer_target
 
 
-def print_report(rows, till: TillSettings) -> None:
+def print_report(rows, till: TillSettings, name: str) -> str:
+    """An X/Z report on the thermal printer, or as a PDF when the till has none."""
     if till.printer_kind != "none":
         print_rows(rows, make_printer(till.printer_kind, till.printer_target), till.paper_columns)
+        return till.printer_target
+    path = receipts_dir() / f"{name}.pdf"
+    write_pdf(rows_pdf(rows, till.paper_columns, title=name), path)
+    return str(path)

@@ -197,8 +197,9 @@ def show_report(screen, *, closing: bool, summary=None) -> None:
         shift = open_shift_for(screen.session.db, screen.till.till)
         summary = shift_summary(screen.session.db, shift.id)
     rows, text = _report_text(screen, summary, closing=closing)
+    name = ("Z-" if closing else "X-") + summary.shift.number
     try:
-        print_report(rows, screen.till)
+        screen.say(_("Laporan: {where}").format(where=print_report(rows, screen.till, name)))
     except UserError as e:
         screen.say(e.message)
     dialog = QDialog(screen)
