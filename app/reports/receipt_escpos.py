@@ -53,6 +53,14 @@ def _qr_module_size(payload: str, width: int) -> int:
     return max(1, min(8, dots // modules))
 
 
+def _code128(text: str, *, module: int, height: int = 48) -> bytes:
+    """GS k 73: a Code 128 (set B) barcode drawn by the printer, without text under it.
+    Written out here: the library's barcode() also prints a notice to stdout."""
+    data = ("{B" + fold_to(text, "ascii")).encode("ascii")[:255]
+    return (b"\x1dh" + bytes([height]) + b"\x1dw" + bytes([module]) + b"\x1dH\x00"
+            + b"\x1dkI" + bytes([len(data)]) + data)
+
+
 def _render(p: Escpos, rows: Sequence[Row], width: int) -> None:
     # The printer keeps each setting until changed: send only what changes.
     align, bold, size = "left", False, NORMAL
@@ -65,6 +73,13 @@ def _render(p: Escpos, rows: Sequence[Row], width: int) -> None:
                 align = want_align
             # Printers centre a native QR code by the justification set before it.
             p.qr(row.text, ec=QR_ECLEVEL_M, size=_qr_module_size(row.text, width), native=True)
+            p.ln()
+            continue
+        if style.barcode:
+            if align != "center":
+                p.set(align="center")
+                align = "center"
+            p._raw(_code128(row.text, module=2 if width <= 32 else 3))
             p.ln()
             continue
         if style.size != size:

@@ -15,6 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
@@ -60,6 +61,9 @@ def _monospace() -> _Font:
     return _font
 
 
+BARCODE_HEIGHT = 10 * mm
+
+
 def page_width(width: int) -> float:
     """The paper: 58 mm for a 32-column layout, 80 mm for wider ones."""
     return (58 if width <= 32 else 80) * mm
@@ -68,6 +72,8 @@ def page_width(width: int) -> float:
 def _row_height(row: Row, size: float) -> float:
     if row.style.qr:
         return QR_SIDE + size * LEADING * 0.5
+    if row.style.barcode:
+        return BARCODE_HEIGHT + size * LEADING
     return size * LEADING * (2 if row.style.size in (TALL, BIG) else 1)
 
 
@@ -100,6 +106,10 @@ def rows_pdf(rows: Sequence[Row], width: int = COLUMNS_80MM, *, title: str = "")
         style = row.style
         if style.qr:
             _draw_qr(c, row.text, (page_w - QR_SIDE) / 2, y)
+            continue
+        if style.barcode:
+            code = Code128(row.text, barHeight=BARCODE_HEIGHT, barWidth=0.7, quiet=False)
+            code.drawOn(c, (page_w - code.width) / 2, y + size * LEADING * 0.5)
             continue
         text = fold_to(row.text, font.encoding) if font.encoding else row.text
         if not text.strip():

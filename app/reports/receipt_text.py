@@ -40,6 +40,8 @@ class Style:
     size: str = NORMAL
     #: The row's text is a payload to draw as a QR code, not printed as text.
     qr: bool = False
+    #: The row's text is drawn as a Code 128 barcode (the receipt number, for returns).
+    barcode: bool = False
 
 
 PLAIN = Style()
@@ -51,7 +53,7 @@ class Row(NamedTuple):
 
     def columns(self) -> int:
         """How many columns of the paper the row covers (a QR code covers none of the text)."""
-        if self.style.qr:
+        if self.style.qr or self.style.barcode:
             return 0
         return len(self.text) * (2 if self.style.size == BIG else 1)
 
@@ -252,6 +254,8 @@ def receipt_rows(receipt: Receipt, width: int = COLUMNS_80MM) -> list[Row]:
         rows.append(Row(""))
         for part in footer:
             rows += centered(part, width)
+    # The number as a barcode: a return starts by scanning the receipt.
+    rows.append(Row(receipt.number, Style(center=True, barcode=True)))
     return rows
 
 
@@ -300,6 +304,8 @@ def plain_lines(rows: Sequence[Row], width: int) -> list[str]:
     for row in rows:
         if row.style.qr:
             lines.append("[QR]".center(width).rstrip())
+        elif row.style.barcode:
+            lines.append(f"[{row.text}]".center(width).rstrip())
         else:
             # Double-width letters are shown spaced out, as wide as they print.
             text = "".join(c + " " for c in row.text) if row.style.size == BIG else row.text
