@@ -19,7 +19,9 @@ from app.models.errors import UserError
 from app.models.ids import seeded_ids
 from app.models.money import QTY_SCALE
 from app.models.products import ProductInput, UnitInput
+from app.models.qris import crc_hex
 from app.models.settings import ShopSettings, save_settings
+from app.models.till_settings import TillSettings, save_till_settings
 from app.models.users import User, create_user, has_users, list_users
 
 #: Demo logins (also shown in the README): username, full name, role, PIN or password.
@@ -124,6 +126,19 @@ _BRANDS = ("Sinar", "Mawar", "Garuda", "Cap Jago", "Nusantara", "Rajawali", "Mel
            "Sejahtera", "Merapi", "Krakatau", "Way Kanan", "Siger", "Tanggamus", "Pesisir", "Rinjani")
 
 
+def demo_static_qris() -> str:
+    """A made-up static QRIS for the demo shop (a real shop pastes the one from its bank)."""
+    def tlv(tag: str, value: str) -> str:
+        return f"{tag}{len(value):02d}{value}"
+
+    account = tlv("00", "ID.CO.QRIS.WWW") + tlv("01", "936000140000012345") + tlv(
+        "02", "ID1025123456789") + tlv("03", "UMI")
+    body = (tlv("00", "01") + tlv("01", "11") + tlv("51", account) + tlv("52", "5411")
+            + tlv("53", "360") + tlv("58", "ID") + tlv("59", "KDMP SUKAMAJU")
+            + tlv("60", "LAMPUNG SELATAN") + tlv("61", "35362") + "6304")
+    return body + crc_hex(body)
+
+
 @dataclass(frozen=True)
 class DemoResult:
     products: int
@@ -210,6 +225,8 @@ def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: 
         manager = next(u for u in users if u.role == "manajer")
         catalog.import_products(db, user=manager, items=items)
         members = history.make_members(db, rng, manager)
+        admin = _admin(db)
+        save_till_settings(db, user=admin, settings=TillSettings(qris_static=demo_static_qris()))
     product_ids = [r[0] for r in db.query("SELECT id FROM products ORDER BY rowid")]
     pack_codes = [[code for unit in item.units for code in unit.barcodes] for item in items]
     cashiers = [u for u in users if u.role == "kasir"]

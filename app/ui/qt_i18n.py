@@ -9,10 +9,11 @@ from app.i18n import _
 
 class CatalogTranslator(QTranslator):
     def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002
+        # None (a null QString) tells Qt "no translation here"; "" would blank the text.
         if not source_text:
-            return ""
+            return None
         text = _(source_text)
-        return "" if text == source_text else text
+        return None if text == source_text else text
 
     def isEmpty(self) -> bool:  # noqa: N802 (Qt API)
         return False

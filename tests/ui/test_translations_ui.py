@@ -113,3 +113,16 @@ def test_the_product_form_and_login_speak_english_when_chosen(manajer_session, q
     login = LoginDialog(manajer_session.db, manajer_session.settings)
     qtbot.addWidget(login)
     assert login.login_button.text().startswith("Log in")
+
+
+def test_qts_own_buttons_speak_the_shops_language_and_never_go_blank(qtbot, indonesian):
+    from PySide6.QtCore import QCoreApplication
+
+    from app.ui.app import make_app
+
+    make_app()
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Batal"
+    assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "&Ya"
+    # A string the catalog does not know keeps Qt's own text rather than an empty label.
+    assert QCoreApplication.translate("QPlatformTheme", "OK") == "OK"
+    assert QCoreApplication.translate("QPlatformTheme", "Restore Defaults") == "Restore Defaults"
