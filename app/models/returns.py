@@ -23,7 +23,7 @@ def _part(total: int, done: int, qty: int, sold: int, remaining: int) -> int:
     zero and what is left, so returns in many pieces never give back more than was paid."""
     if qty == remaining:
         return total - done
-    return div_round_half_up(total * qty, sold)
+    return div_round_half_up(total * (sold - remaining + qty), sold) - done
 
 
 def return_items(db: Database, *, user: User, till: str, sale_id: str,
@@ -50,7 +50,7 @@ def return_items(db: Database, *, user: User, till: str, sale_id: str,
                 raise UserError(_("Baris itu bukan bagian dari struk ini."))
             if not isinstance(qty, int) or isinstance(qty, bool) or qty < 0:
                 raise UserError(_("Jumlah retur tidak valid."), "qty")
-            if False:
+            if not line.fractional and qty % QTY_SCALE:
                 raise UserError(_("{name} dijual per {unit} utuh, tanpa desimal.").format(
                     name=line.name, unit=line.unit_name), "qty")
             if qty > line.remaining:

@@ -20,7 +20,7 @@ from app.models.members import get_member, record_credit
 from app.models.money import MAX_RUPIAH, amount, format_rupiah
 from app.models.products import get_product
 from app.models.settings import get_settings
-from app.models.shifts import METHODS, require_open_shift
+from app.models.shifts import METHODS, method_label, require_open_shift
 from app.models.till_settings import get_till_settings
 from app.models.users import User, can, require
 
@@ -51,7 +51,7 @@ def _approval(db: Database, user: User, supervisor: User | None, why: str) -> Us
     if can(user, "sale.approve"):
         return user
     if supervisor is None:
-        raise PermissionDenied(_("{why} perlu persetujuan manajer (PIN supervisor).").format(
+        raise PermissionDenied(_("{why} perlu persetujuan manajer (PIN manajer).").format(
             why=why))
     require(supervisor, "sale.approve")
     return supervisor
@@ -69,7 +69,7 @@ def _settle(cart: Cart, payments: list[PaymentInput], member) -> tuple[list, int
             raise UserError(_("Jumlah pembayaran tidak valid."), "amount")
         if p.method in ("qris", "transfer") and not p.reference.strip():
             raise UserError(_("Nomor referensi {method} harus diisi.").format(
-                method=p.method.upper()), "reference")
+                method=method_label(p.method)), "reference")
         by_method.setdefault(p.method, []).append(p)
     non_cash = sum(p.amount for m, ps in by_method.items() if m != "cash" for p in ps)
     if non_cash > total:
@@ -98,10 +98,9 @@ def _settle(cart: Cart, payments: list[PaymentInput], member) -> tuple[list, int
                                                           if p.reference.strip()))
             for m, ps in by_method.items() if m != "cash"]
     if tendered:
-        if cash_due:
-            rows.append(("cash", cash_due, tendered, ""))
-        elif not rows:
-            rows.append(("cash", 0, tendered, ""))
+        # Cash handed over is kept even when nothing was due in cash (it all goes back as
+        # change): a receipt never shows change without the cash it came from.
+        rows.append(("cash", cash_due, tendered, ""))
     return rows, tendered - cash_due if tendered else 0
 
 
@@ -126,7 +125,7 @@ def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
         raise UserError(_("Keranjang masih kosong."))
     # A cart discount set before lines were removed or made smaller must not make the sale
     # pay the customer.
-    if False:
+    if not 0 <= cart.cart_discount <= cart.subtotal:
         raise UserError(_("Diskon {discount} lebih besar dari total {total}.").format(
             discount=format_rupiah(cart.cart_discount), total=format_rupiah(cart.subtotal)),
             "discount")

@@ -60,7 +60,7 @@ def validate_till_settings(s: TillSettings) -> list[Problem]:
     if s.paper_columns not in (32, 48):
         problems.append(Problem("paper_columns", _("Lebar kertas harus 32 (58 mm) atau 48 (80 mm).")))
     if s.scale_value_kind not in ("weight", "price"):
-        problems.append(Problem("scale_value_kind", _("Isi barcode timbangan: weight atau price.")))
+        problems.append(Problem("scale_value_kind", _("Jenis nilai barcode timbangan harus weight (berat) atau price (harga).")))
     if s.qris_static.strip():
         from app.models.qris import validate_static
 

@@ -18,9 +18,9 @@ def shift_report_rows(summary: ShiftSummary, settings: ShopSettings, *, closing:
         fields.append((_("Ditutup"), format_local(shift.closed_at, settings.zone)))
     rows: list[tuple[str, int | str | None]] = [
         (_("Penjualan"), str(summary.sales)),
-        (_("Retur / batal"), str(summary.returns)),
+        (_("Retur / pembatalan"), str(summary.returns)),
         (_("Penjualan kotor"), summary.gross_sales),
-        (_("Dikembalikan"), summary.refunds),
+        (_("Uang dikembalikan"), summary.refunds),
         ("-", None),
         (_("Per cara bayar"), None),
     ]

@@ -67,14 +67,24 @@ class PaymentDialog(QDialog):
         quick = QHBoxLayout()
         for i, value in enumerate(quick_cash_amounts(total), start=1):
             label = _("Uang pas") if value == total else format_number(value)
-            quick.addWidget(key_button(label, f"F{i}", self,
-                                       lambda _c=False, v=value: self._quick(v)))
+            button = key_button(label, f"F{i}", self, lambda _c=False, v=value: self._quick(v))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
+            quick.addWidget(button)
         form.addRow("", quick)
-        form.addRow(_("QRIS (Rp)"), self.qris)
-        form.addRow(_("Referensi QRIS"), self.qris_ref)
-        form.addRow(_("Transfer (Rp)"), self.transfer)
-        form.addRow(_("Referensi transfer"), self.transfer_ref)
-        form.addRow(_("Bon anggota (Rp)"), self.bon)
+        # F5/F6/F7 put what is still owed on QRIS, transfer or bon, and go to that field.
+        for key, label, edit in (("F5", _("QRIS (Rp)"), self.qris),
+                                 ("F6", _("Transfer (Rp)"), self.transfer),
+                                 ("F7", _("Bon anggota (Rp)"), self.bon)):
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            button = key_button(_("Sisa"), key, self, lambda _c=False, e=edit: self._rest_to(e))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            row.addWidget(button)
+            form.addRow(label, row)
+            if edit is self.qris:
+                form.addRow(_("Referensi QRIS"), self.qris_ref)
+            elif edit is self.transfer:
+                form.addRow(_("Referensi transfer"), self.transfer_ref)
         layout.addLayout(form)
         if qris_png:
             image = QLabel()
@@ -101,6 +111,21 @@ class PaymentDialog(QDialog):
             edit.textChanged.connect(self.refresh)
         self.cash.setFocus()
         self.refresh()
+
+    def _rest_to(self, edit: QLineEdit) -> None:
+        if not edit.isEnabled():
+            return
+        edit.clear()
+        try:
+            short = preview_payment(self.total, self.read()).short
+        except UserError as e:
+            self.error.show_message(e.message)
+            return
+        if short:
+            edit.setText(format_number(short))
+        reference = {id(self.qris): self.qris_ref, id(self.transfer): self.transfer_ref}.get(
+            id(edit))
+        (reference or edit).setFocus()
 
     def _quick(self, value: int) -> None:
         self.cash.setText(format_number(value))

@@ -239,6 +239,13 @@ class TillScreen(QWidget):
         self._after_add(new)
 
     def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+        if (event.type() == QEvent.Type.ShortcutOverride and watched is self.scan
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and event.key() in (Qt.Key.Key_X, Qt.Key.Key_Z)):
+            # Ctrl+X and Ctrl+Z are the till's X/Z reports, not cut/undo in the scan field
+            # (which claimed them, so the reports never opened while the cursor was there).
+            event.ignore()
+            return True
         if event.type() != QEvent.Type.KeyPress:
             return super().eventFilter(watched, event)
         key = event.key()
