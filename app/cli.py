@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -77,6 +78,21 @@ def _db(db_path: Path | None, ctx: click.Context | None = None) -> Path:
     return db_path or default_db_path()
 
 
+@contextmanager
+def _new_shop_file(path: Path, existed: bool):
+    """Open ``path`` to fill it; if filling is refused, a file this made is removed again."""
+    db = _open(path)
+    try:
+        yield db
+    except BaseException:
+        db.close()
+        if not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    db.close()
+
+
 def _open(db_path: Path, **kw):
     from app.models.db import open_db
 
@@ -119,17 +135,9 @@ def demo(ctx, db_path, days, products, seed, if_missing):
     if if_missing and existed:
         click.echo(_("Basis data sudah ada: {path}").format(path=path), err=True)
         return
-    db = _open(path)
-    try:
+    with _new_shop_file(path, existed) as db:
         result = build_demo(db, products=products, days=days, seed=seed)
-    except BaseException:
-        db.close()
-        if not existed:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
-    db.checkpoint("TRUNCATE")
-    db.close()
+        db.checkpoint("TRUNCATE")
     click.echo(_("Gerai demo dibuat: {products} produk, {users} pengguna, {days} hari riwayat"
                  " dengan {sales} penjualan di {path}").format(
         products=result.products, users=result.users, days=result.days, sales=result.sales,
@@ -155,19 +163,10 @@ def init(ctx, db_path, cooperative, shop_name, shop_code, address, zone, usernam
     path = _db(db_path, ctx)
     secret = click.prompt(_("Kata sandi admin"), hide_input=True,
                           confirmation_prompt=_("Ulangi kata sandi"), err=True)
-    existed = path.exists()
-    db = _open(path)
-    try:
+    with _new_shop_file(path, path.exists()) as db:
         setup_shop(db, settings=ShopSettings(
             cooperative_name=cooperative, shop_name=shop_name, shop_code=shop_code.upper(),
             address=address, zone=zone), username=username, full_name=admin_name, secret=secret)
-    except BaseException:
-        db.close()
-        if not existed:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
-    db.close()
     click.echo(_("Gerai {code} siap di {path}. Masuk sebagai {user}.").format(
         code=shop_code, path=path, user=username))
 

@@ -36,21 +36,20 @@ def run_checks(db: Database) -> list[CheckResult]:
     missing = {"products", "stock_movements", "stock_balances", "audit_log"} - tables
     results.append(CheckResult(_("Tabel"), not missing,
                                _("lengkap") if not missing else ", ".join(sorted(missing))))
-    mismatches = stock.ledger_mismatches(db)
-    results.append(CheckResult(
-        _("Stok: saldo = jumlah mutasi"), not mismatches,
-        _("{n} produk cocok").format(n=db.scalar("SELECT count(*) FROM stock_balances"))
-        if not mismatches else _("{n} produk tidak cocok, mis. produk {id}: saldo {balance},"
-                                 " mutasi {ledger}").format(
-            n=len(mismatches), id=mismatches[0][0], balance=mismatches[0][1],
-            ledger=mismatches[0][2])))
-    credit = members.credit_mismatches(db)
-    results.append(CheckResult(
-        _("Bon anggota: saldo = jumlah mutasi"), not credit,
-        _("{n} anggota cocok").format(n=db.scalar("SELECT count(*) FROM member_credit"))
-        if not credit else _("{n} anggota tidak cocok, mis. anggota {id}: saldo {balance},"
-                             " mutasi {ledger}").format(
-            n=len(credit), id=credit[0][0], balance=credit[0][1], ledger=credit[0][2])))
+    for name, mismatches, balances, fine, wrong in (
+        (_("Stok: saldo = jumlah mutasi"), stock.ledger_mismatches(db), "stock_balances",
+         _("{n} produk cocok"), _("{n} produk tidak cocok, mis. produk {id}: saldo {balance},"
+                                  " mutasi {ledger}")),
+        (_("Bon anggota: saldo = jumlah mutasi"), members.credit_mismatches(db), "member_credit",
+         _("{n} anggota cocok"), _("{n} anggota tidak cocok, mis. anggota {id}: saldo {balance},"
+                                   " mutasi {ledger}")),
+    ):
+        if mismatches:
+            first_id, balance, ledger = mismatches[0]
+            detail = wrong.format(n=len(mismatches), id=first_id, balance=balance, ledger=ledger)
+        else:
+            detail = fine.format(n=db.scalar(f"SELECT count(*) FROM {balances}"))
+        results.append(CheckResult(name, not mismatches, detail))
     unpaid = db.query(
         "SELECT s.number FROM sales s LEFT JOIN (SELECT sale_id, sum(amount) AS paid"
         " FROM payments GROUP BY sale_id) p ON p.sale_id = s.id"

@@ -7,16 +7,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.i18n import _
@@ -31,7 +28,7 @@ from app.models.products import (
     update_product,
 )
 from app.ui.session import Session
-from app.ui.widgets import FieldError, key_button
+from app.ui.widgets import ErrorForm, FieldError, key_button, save_cancel_row
 
 UNIT_COLUMNS = ("name", "factor", "price", "barcodes")
 
@@ -45,9 +42,11 @@ class ProductDialog(QDialog):
         self.setWindowTitle(_("Ubah produk") if product else _("Produk baru"))
         self.setMinimumWidth(820)
         self.fields: dict[str, QLineEdit] = {}
-        self.errors: dict[str, FieldError] = {}
+        self.form = ErrorForm()
+        self.errors = self.form.errors
+        self.general_error = self.form.general
 
-        form = QFormLayout()
+        form = self.form
         self._line(form, "name", _("Nama produk"), _("mis. Beras SPHP 5 kg"))
         self._line(form, "brand", _("Merek"))
         self.category = self._combo(form, "category", _("Kategori"), categories(session.db))
@@ -77,20 +76,9 @@ class ProductDialog(QDialog):
                                           self.remove_unit_row))
         unit_buttons.addStretch()
 
-        self.general_error = FieldError()
-        save = key_button(_("Simpan"), "Ctrl+S", self, self.save)
-        save.setObjectName("save")
-        save.setDefault(True)
-        cancel = QPushButton(_("Batal (Esc)"))
-        cancel.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general_error, 1)
-        bottom.addStretch()
-        bottom.addWidget(cancel)
-        bottom.addWidget(save)
-
+        bottom = save_cancel_row(self, self.form, _("Simpan"), self.save)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(form.layout)
         layout.addWidget(QLabel(_("Kemasan (karung, dus, renteng …) — isi dalam satuan dasar")))
         layout.addWidget(self.units)
         layout.addWidget(self.errors["units"])
@@ -102,22 +90,12 @@ class ProductDialog(QDialog):
 
     # --- building ---------------------------------------------------------------------
 
-    def _with_error(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        self.errors[key] = FieldError()
-        column.addWidget(self.errors[key])
-        form.addRow(label, box)
-
     def _line(self, form, key, label, placeholder="") -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(key)
         edit.setPlaceholderText(placeholder)
         self.fields[key] = edit
-        self._with_error(form, key, label, edit)
+        form.add(key, label, edit)
         edit.textEdited.connect(lambda _text: self.errors[key].show_message(None))
         return edit
 
@@ -128,7 +106,7 @@ class ProductDialog(QDialog):
         combo.setCurrentText("")
         combo.setObjectName(key)
         self.fields[key] = combo.lineEdit()
-        self._with_error(form, key, label, combo)
+        form.add(key, label, combo)
         return combo
 
     def _fill(self, product: Product) -> None:
@@ -199,8 +177,7 @@ class ProductDialog(QDialog):
     def save(self) -> None:
         if self.units.state() == QAbstractItemView.State.EditingState:
             self.units.setCurrentCell(-1, -1)  # commits the open cell editor
-        for error in [*self.errors.values(), self.general_error]:
-            error.show_message(None)
+        self.form.clear()
         form, units = self.form_values()
         try:
             data = product_from_form(self.session.db, form, units,
@@ -219,14 +196,7 @@ class ProductDialog(QDialog):
         self.accept()
 
     def _show_problems(self, error: ValidationError) -> None:
-        messages: dict[str, list[str]] = {}
-        for problem in error.problems:
-            key = "units" if problem.field.startswith("units.") else problem.field
-            messages.setdefault(key if key in self.errors else "general", []).append(
-                problem.message)
-        for key, lines in messages.items():
-            target = self.errors.get(key, self.general_error)
-            target.show_message("\n".join(lines))
+        self.form.show(error.problems)
         self.adjustSize()
         first = error.problems[0].field
         if first in self.fields:

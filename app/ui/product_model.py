@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import _
 from app.models.db import Database
 from app.models.money import format_number, format_qty
 from app.models.products import ProductRow, count_products, list_products
+from app.ui.table_model import TableModel
 
 PAGE = 200
 KEEP_PAGES = 16
 
 
-class ProductTableModel(QAbstractTableModel):
+class ProductTableModel(TableModel):
     def __init__(self, db: Database, parent=None):
         super().__init__(parent)
         self.db = db
@@ -44,16 +45,8 @@ class ProductTableModel(QAbstractTableModel):
         self._count = count_products(self.db, self.text, include_archived=self.include_archived)
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
+    def count(self) -> int:
+        return self._count
 
     def row(self, row: int) -> ProductRow | None:
         if not 0 <= row < self._count:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from app.i18n import _
 from app.models.cart import Cart
 from app.models.money import format_number
+from app.ui.table_model import TableModel
 
 
-class CartTableModel(QAbstractTableModel):
+class CartTableModel(TableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.cart = Cart()
@@ -33,16 +34,8 @@ class CartTableModel(QAbstractTableModel):
             self.cart = cart
             self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.cart.lines)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
+    def count(self) -> int:
+        return len(self.cart.lines)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         column = index.column()

@@ -6,13 +6,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.models.errors import UserError, ValidationError
+from app.models.errors import Problem, UserError, ValidationError
 from app.models.users import (
     ROLES,
     change_secret,
@@ -31,7 +29,7 @@ from app.models.users import (
 )
 from app.ui.errors import on_error
 from app.ui.session import Session
-from app.ui.widgets import FieldError, key_button
+from app.ui.widgets import ErrorForm, key_button, save_cancel_row
 
 
 class NewUserDialog(QDialog):
@@ -40,9 +38,8 @@ class NewUserDialog(QDialog):
         self.session = session
         self.setWindowTitle(_("Pengguna baru"))
         self.setMinimumWidth(520)
+        self.form = ErrorForm()
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
-        self.errors: dict[str, FieldError] = {}
-        form = QFormLayout()
         roles = [r for r in ROLES if r != "admin" or session.user.role == "admin"]
         for key, label in (("full_name", _("Nama lengkap")), ("username", _("Nama pengguna")),
                            ("role", _("Peran")), ("secret", _("PIN (4–8 angka) atau kata sandi"))):
@@ -55,31 +52,15 @@ class NewUserDialog(QDialog):
                 if key == "secret":
                     widget.setEchoMode(QLineEdit.EchoMode.Password)
             widget.setObjectName(key)
-            self.inputs[key] = widget
-            self.errors[key] = FieldError()
-            box = QWidget()
-            column = QVBoxLayout(box)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.addWidget(widget)
-            column.addWidget(self.errors[key])
-            form.addRow(label, box)
-        self.general_error = FieldError()
-        save = key_button(_("Simpan"), "Ctrl+S", self, self.save)
-        save.setDefault(True)
-        cancel = QPushButton(_("Batal (Esc)"))
-        cancel.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general_error, 1)
-        bottom.addWidget(cancel)
-        bottom.addWidget(save)
+            self.inputs[key] = self.form.add(key, label, widget)
+        self.errors = self.form.errors
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(bottom)
+        layout.addLayout(self.form.layout)
+        layout.addLayout(save_cancel_row(self, self.form, _("Simpan"), self.save))
         self.inputs["full_name"].setFocus()
 
     def save(self) -> None:
-        for error in [*self.errors.values(), self.general_error]:
-            error.show_message(None)
+        self.form.clear()
         try:
             create_user(self.session.db, user=self.session.user,
                         username=self.inputs["username"].text(),
@@ -87,12 +68,11 @@ class NewUserDialog(QDialog):
                         role=self.inputs["role"].currentData(),
                         secret=self.inputs["secret"].text())
         except ValidationError as e:
-            for problem in e.problems:
-                self.errors.get(problem.field, self.general_error).show_message(problem.message)
+            self.form.show(e.problems)
             self.adjustSize()
             return
         except UserError as e:
-            self.errors.get(e.field or "", self.general_error).show_message(e.message)
+            self.form.show([Problem(e.field or "", e.message)])
             return
         self.accept()
 

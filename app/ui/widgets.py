@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
 
 
 def key_button(text: str, key: str, parent: QWidget, slot) -> QPushButton:
@@ -34,3 +43,51 @@ class FieldError(QLabel):
         # A wrapped label is sized for its final width only after layout; reserve its lines now.
         width = self.parentWidget().width() if self.parentWidget() else self.width()
         self.setMinimumHeight(self.heightForWidth(width) if message else 0)
+
+
+class ErrorForm:
+    """A form whose fields each have the line under them that says what is wrong."""
+
+    def __init__(self):
+        self.layout = QFormLayout()
+        self.errors: dict[str, FieldError] = {}
+        self.general = FieldError()
+
+    def add(self, key: str, label: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        self.errors[key] = FieldError()
+        column.addWidget(self.errors[key])
+        self.layout.addRow(label, box)
+        return widget
+
+    def clear(self) -> None:
+        for error in [*self.errors.values(), self.general]:
+            error.show_message(None)
+
+    def show(self, problems) -> None:
+        """Each problem under its field (all of a field's problems together)."""
+        messages: dict[str, list[str]] = {}
+        for problem in problems:
+            key = problem.field.split(".")[0] if problem.field else ""
+            messages.setdefault(key if key in self.errors else "", []).append(problem.message)
+        for key, lines in messages.items():
+            self.errors.get(key, self.general).show_message("\n".join(lines))
+
+
+def save_cancel_row(dialog, form: ErrorForm, save_text: str, save_slot) -> QHBoxLayout:
+    """The bottom of a form dialog: the general error, Cancel (Esc) and Save (Ctrl+S)."""
+    save = key_button(save_text, "Ctrl+S", dialog, save_slot)
+    save.setObjectName("save")
+    save.setDefault(True)
+    cancel = QPushButton(_("Batal (Esc)"))
+    cancel.clicked.connect(dialog.reject)
+    row = QHBoxLayout()
+    row.addWidget(form.general, 1)
+    row.addStretch()
+    row.addWidget(cancel)
+    row.addWidget(save)
+    return row
