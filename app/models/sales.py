@@ -277,3 +277,15 @@ def quick_cash_amounts(due: int, *, count: int = 3) -> list[int]:
         if len(amounts) > count:
             break
     return amounts[: count + 1]
+
+
+def find_sales(db: Database, text: str, *, limit: int = 20) -> list[SaleHeader]:
+    """Sales whose number contains what was typed (``0042`` finds today's …-0042), newest
+    first: for a customer who lost the receipt or a number that is hard to read."""
+    text = (text or "").strip().upper()
+    if not text:
+        return recent_sales(db, limit=limit)
+    return [SaleHeader(*r) for r in db.query(
+        "SELECT id, number, kind, created_at, total, member_id FROM sales"
+        " WHERE kind = 'sale' AND number LIKE ? ORDER BY created_at DESC LIMIT ?",
+        (f"%{text}%", limit))]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from app.i18n import _
 from app.models.clock import format_local
+from app.models.money import format_rupiah
 from app.models.settings import ShopSettings
 from app.models.shifts import ShiftSummary, method_label
-from app.reports.receipt_text import Row, report_rows
+from app.reports.receipt_text import Row, Style, report_rows
 
 
 def shift_report_rows(summary: ShiftSummary, settings: ShopSettings, *, closing: bool,
@@ -35,3 +36,11 @@ def shift_report_rows(summary: ShiftSummary, settings: ShopSettings, *, closing:
     return report_rows(cooperative_name=settings.cooperative_name, shop_name=settings.shop_name,
                        address=settings.address, title=title, rows=rows, width=width,
                        fields=fields)
+
+
+def qris_slip_rows(settings: ShopSettings, payload: str, total: int, width: int) -> list[Row]:
+    """The QRIS code on paper, with the amount it asks for."""
+    rows = report_rows(cooperative_name=settings.cooperative_name, shop_name=settings.shop_name,
+                       address=settings.address, title=_("BAYAR DENGAN QRIS"),
+                       rows=[(_("Jumlah"), format_rupiah(total))], width=width)
+    return rows + [Row(""), Row(payload, Style(center=True, qr=True))]

@@ -38,7 +38,7 @@ class PaymentDialog(QDialog):
     """Cash (with quick amounts), QRIS, transfer and bon, split as the customer wishes."""
 
     def __init__(self, total: int, *, member: Member | None, qris_png: bytes | None = None,
-                 parent=None):
+                 parent=None, print_qris=None):
         super().__init__(parent)
         self.total = total
         self.payments: list[PaymentInput] = []
@@ -94,6 +94,11 @@ class PaymentDialog(QDialog):
             image.setPixmap(pixmap.scaledToWidth(220))
             image.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(image)
+        if print_qris is not None:
+            button = key_button(_("Cetak QRIS"), "F8", self,
+                                lambda: self._printed(print_qris))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            layout.addWidget(button)
         self.change = big_label("", 26)
         self.change.setObjectName("change")
         self.error = FieldError()
@@ -111,6 +116,14 @@ class PaymentDialog(QDialog):
             edit.textChanged.connect(self.refresh)
         self.cash.setFocus()
         self.refresh()
+
+    def _printed(self, print_qris) -> None:
+        try:
+            where = print_qris()
+        except UserError as e:
+            self.error.show_message(e.message)
+            return
+        self.error.show_message(_("QRIS dicetak: {where}").format(where=where))
 
     def _rest_to(self, edit: QLineEdit) -> None:
         if not edit.isEnabled():

@@ -35,8 +35,9 @@ from app.models.sale_receipts import receipt_for
 from app.models.sales import complete_sale
 from app.models.shifts import open_shift, open_shift_for
 from app.models.till_settings import get_till_settings
+from app.reports.shift_report import qris_slip_rows
 from app.ui.errors import on_error
-from app.ui.printing import print_sale_receipt
+from app.ui.printing import print_report, print_sale_receipt
 from app.ui.session import Session
 from app.ui.till_dialogs import MemberDialog, PaymentDialog, SupervisorDialog, big_label
 from app.ui.till_model import CartTableModel
@@ -355,6 +356,7 @@ class TillScreen(QWidget):
 
         payload = dynamic_payload(self.till.qris_static, self.cart.total,
                                   self.cart.id.replace("-", "")[-12:].upper())
+        self.qris_payload = payload
         out = io.BytesIO()
         segno.make(payload, error="m").save(out, kind="png", scale=6, border=4)
         return out.getvalue()
@@ -368,7 +370,8 @@ class TillScreen(QWidget):
         except UserError as e:
             qris = None
             self.say(e.message)
-        dialog = PaymentDialog(self.cart.total, member=member, qris_png=qris, parent=self)
+        dialog = PaymentDialog(self.cart.total, member=member, qris_png=qris, parent=self,
+                               print_qris=self._print_qris if qris else None)
         # A refused payment (bon above the limit, no QRIS reference) goes back to the dialog
         # with the reason and what was typed, instead of closing it.
         while dialog.exec():
@@ -411,6 +414,12 @@ class TillScreen(QWidget):
         except UserError as e:
             return " · " + e.message
         return " · " + _("struk: {where}").format(where=where)
+
+    def _print_qris(self) -> str:
+        """A slip with the QRIS code, for a customer who scans from paper."""
+        rows = qris_slip_rows(self.session.settings, self.qris_payload, self.cart.total,
+                              self.till.paper_columns)
+        return print_report(rows, self.till, "QRIS-" + self.cart.id[-12:])
 
     def reprint(self) -> None:
         if self.last_sale_id:

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from app.models.clock import format_local
 from app.models.errors import UserError
 from app.models.money import format_number, format_qty, format_rupiah, parse_qty
 from app.models.returns import return_items, void_sale
-from app.models.sales import find_sale, returnable_lines
+from app.models.sales import find_sale, find_sales, returnable_lines
 from app.models.shifts import (
     DENOMINATIONS,
     close_shift,
@@ -55,7 +56,8 @@ class ReturnDialog(QDialog):
         self.setMinimumWidth(640)
         self.number = QLineEdit()
         self.number.setObjectName("receipt_number")
-        self.number.setPlaceholderText(_("Nomor struk, mis. KDMP017-251122-0042"))
+        self.number.setPlaceholderText(
+            _("Scan barcode struk, atau ketik nomornya (bagian akhirnya cukup: 0042)"))
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("return_lines")
         self.table.setHorizontalHeaderLabels([_("Barang"), _("Dibeli"), _("Sisa"),
@@ -99,9 +101,30 @@ class ReturnDialog(QDialog):
             return
         super().keyPressEvent(event)
 
+    def _pick_number(self) -> None:
+        """A number that is not a whole receipt number: choose among the sales it matches."""
+        matches = find_sales(self.session.db, self.number.text())
+        if not matches:
+            return
+        labels = [_("{number} · {time} · {total}").format(
+            number=m.number, time=format_local(m.created_at, self.session.settings.zone),
+            total=format_rupiah(m.total)) for m in matches]
+        if len(matches) > 1:
+            choice, ok = QInputDialog.getItem(self, _("Pilih struk"), _("Struk yang cocok:"),
+                                              labels, 0, False)
+            if not ok:
+                return
+            self.number.setText(matches[labels.index(choice)].number)
+        else:
+            self.number.setText(matches[0].number)
+
     def load(self) -> None:
         try:
-            self.sale = find_sale(self.session.db, self.number.text())
+            try:
+                self.sale = find_sale(self.session.db, self.number.text())
+            except UserError:
+                self._pick_number()
+                self.sale = find_sale(self.session.db, self.number.text())
             if self.sale.kind != "sale":
                 raise UserError(_("Struk {number} adalah retur/pembatalan, bukan penjualan.")
                                 .format(number=self.sale.number))
