@@ -33,6 +33,7 @@ from app.models.products import search_products
 from app.models.qris import dynamic_payload
 from app.models.sale_receipts import receipt_for
 from app.models.sales import complete_sale
+from app.models.scale import ScaleLayout
 from app.models.shifts import open_shift, open_shift_for
 from app.models.till_settings import get_till_settings
 from app.reports.shift_report import qris_slip_rows
@@ -232,8 +233,10 @@ class TillScreen(QWidget):
                 self.pay()
             return
         self._timer.stop()
+        # The shop's scale prints weight or price labels, as the till settings say.
+        layout = ScaleLayout(value_kind=self.till.scale_value_kind)
         new = self._try(lambda: carts.scan(self.session.db, self.cart, code,
-                                           qty=self.pending_qty))
+                                           qty=self.pending_qty, layout=layout))
         if new is None:
             self.scan.selectAll()
             return
