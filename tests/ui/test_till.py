@@ -39,7 +39,13 @@ from app.models.products import (
 )
 from app.models.qris import crc_hex, parse_tlv
 from app.models.sale_receipts import receipt_for
-from app.models.sales import PaymentInput, complete_sale, recent_sales, returnable_lines
+from app.models.sales import (
+    PaymentInput,
+    complete_sale,
+    find_sales,
+    recent_sales,
+    returnable_lines,
+)
 from app.models.scale import ScaleLayout, make_scale_code
 from app.models.settings import get_settings
 from app.models.shifts import method_label, open_shift, open_shift_for, shift_summary
@@ -935,3 +941,130 @@ def test_ctrl_x_in_the_cashiers_window_shows_the_x_report_and_keeps_the_shift_op
     assert "265.500" in report["text"]  # Rp200.000 float + Rp65.500 in cash so far
     assert open_shift_for(shop_db, "KASIR-1") is not None
     assert keys.focused() is till.scan
+
+
+# --- the rest of the till's keys: discounts, F4, name pick, cash out, void ----------------
+
+
+def answer(dialogs, what: str, text: str) -> None:
+    def handle(dialog: QInputDialog):
+        dialogs.keys.press(Key.Key_A, CTRL)
+        dialogs.keys.type(text)
+        dialogs.keys.press(Key.Key_Return)
+
+    dialogs.expect(what, handle, kind=QInputDialog)
+
+
+def test_f4_changes_the_quantity_of_the_selected_line(till, keys, dialogs, shop_db, shift):
+    scan(keys, product(shop_db, GULA).barcodes[0])
+    answer(dialogs, "quantity", "4")
+    keys.press(Key.Key_F4)
+    dialogs.check()
+    assert cart_rows(till) == [(GULA, "4 pcs", "70.000")]
+
+
+def test_typing_a_name_and_enter_rings_up_the_first_match(till, keys, shop_db, shift):
+    keys.type("gula pasir 1")
+    keys.qtbot.waitUntil(lambda: till.suggestions.isVisible(), timeout=2000)
+    keys.press(Key.Key_Return)
+    assert cart_rows(till) == [(GULA, "1 pcs", "17.500")]
+    assert till.scan.text() == ""
+
+
+def test_a_big_discount_asks_for_the_managers_pin_before_the_sale_is_saved(
+        till, keys, dialogs, shop_db, shift):
+    scan(keys, product(shop_db, GULA).barcodes[0])
+    keys.type("5*")
+    scan(keys, product(shop_db, MIE).barcodes[0])
+    answer(dialogs, "cart discount", "10000")  # above the till's Rp5.000 limit
+    keys.press(Key.Key_F6)
+    dialogs.check()
+    assert till.total.text() == "Rp25.000"
+    pay_cash(dialogs, "25000")
+
+    def approve(dialog: SupervisorDialog):
+        keys.type("manajer")
+        keys.press(Key.Key_Return)
+        keys.type("5678")
+        keys.press(Key.Key_Return)
+
+    dialogs.expect("approval", approve, kind=SupervisorDialog)
+    keys.press(Key.Key_F10)
+    dialogs.check()
+    sale = recent_sales(shop_db, limit=1)[0]
+    assert sale.total == 25_000
+    approved_by = shop_db.scalar("SELECT u.username FROM sales s JOIN users u"
+                                 " ON u.id = s.approved_by WHERE s.id = ?", (sale.id,))
+    assert approved_by == "manajer"
+
+
+def test_a_big_discount_without_the_managers_pin_saves_nothing(till, keys, dialogs, shop_db,
+                                                                shift):
+    scan(keys, product(shop_db, GULA).barcodes[0])
+    answer(dialogs, "line discount", "6000")
+    keys.press(Key.Key_F5)
+    dialogs.check()
+    before = written_rows(shop_db)
+    pay_cash(dialogs, "20000")
+
+    def wrong_pin(dialog: SupervisorDialog):
+        keys.type("manajer")
+        keys.press(Key.Key_Return)
+        keys.type("0000")
+        keys.press(Key.Key_Return)
+        assert dialog.isVisible() and dialog.error.text()
+        dialog.reject()
+
+    dialogs.expect("approval", wrong_pin, kind=SupervisorDialog)
+    keys.press(Key.Key_F10)
+    dialogs.check()
+    assert written_rows(shop_db) == before
+    assert len(till.cart.lines) == 1  # the cart is still there to try again
+
+
+def test_cash_taken_out_with_a_reason_lowers_what_the_drawer_should_hold(
+        till, keys, dialogs, shop_db, shift):
+    answer(dialogs, "amount", "-50000")
+    answer(dialogs, "reason", "Bayar listrik")
+    keys.press(Key.Key_K, CTRL)
+    dialogs.check()
+    summary = shift_summary(shop_db, shift.id)
+    assert (summary.cash_out, summary.expected_cash) == (50_000, 150_000)
+
+
+def test_ctrl_b_voids_a_whole_receipt_and_the_stock_comes_back(till, keys, dialogs, shop_db,
+                                                                 shift, manajer_session):
+    gula = product(shop_db, GULA)
+    scan(keys, gula.barcodes[0])
+    pay_cash(dialogs, "20000")
+    keys.press(Key.Key_F10)
+    dialogs.check()
+    sale = recent_sales(shop_db, limit=1)[0]
+    stock_after_sale = product(shop_db, GULA).stock
+
+    def void(dialog: ReturnDialog):
+        keys.type(sale.number[-4:])  # the end of the number is enough …
+        choice = len(find_sales(shop_db, sale.number[-4:])) > 1
+        if choice:  # … with a choice, newest first
+            dialogs.expect("choose", lambda d: keys.press(Key.Key_Return), kind=QInputDialog)
+        keys.press(Key.Key_Return)
+        if choice:
+            back_in(keys, dialog)
+        assert dialog.sale is not None and dialog.sale.id == sale.id
+        dialog.reason.setFocus()
+        keys.type("Salah ketik")
+        keys.press(Key.Key_B, CTRL)
+
+    def approve(dialog: SupervisorDialog):
+        keys.type("manajer")
+        keys.press(Key.Key_Return)
+        keys.type("5678")
+        keys.press(Key.Key_Return)
+
+    dialogs.expect("return", void, kind=ReturnDialog)
+    dialogs.expect("approval", approve, kind=SupervisorDialog)
+    keys.press(Key.Key_F11)
+    dialogs.check()
+    assert all(line.remaining == 0 for line in returnable_lines(shop_db, sale.id))
+    assert product(shop_db, GULA).stock == stock_after_sale + 1000
+    assert "dikembalikan" in status(till)
