@@ -43,7 +43,8 @@ def seeded_ids(seed: int, start_unix_ms: int) -> Iterator[None]:
         _seeded = previous
 
 
-def next_document_number(db: Database, *, kind: str, shop_code: str, day: date) -> str:
+def next_document_number(db: Database, *, kind: str, shop_code: str, day: date,
+                         marker: str = "") -> str:
     """``KDMP017-251122-0042``: gap-free per day and kind because it is taken inside the
     document's own transaction (a rolled-back document gives its number back)."""
     assert db.in_transaction, "document numbers are taken inside the document's transaction"
@@ -53,4 +54,5 @@ def next_document_number(db: Database, *, kind: str, shop_code: str, day: date) 
         "ON CONFLICT(kind, day) DO UPDATE SET last = last + 1 RETURNING last",
         (kind, day_code),
     )
-    return f"{shop_code}-{day_code}-{number:04d}"
+    # ``marker`` sets a kind apart on paper (shift S0001 is not sale 0001).
+    return f"{shop_code}-{day_code}-{marker}{number:04d}"

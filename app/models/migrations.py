@@ -362,3 +362,9 @@ def _m2_till(db: Database) -> None:
         CREATE UNIQUE INDEX carts_one_open_per_till ON carts(till) WHERE held = 0;
         """,
     )
+
+
+@migration(3, "index: a document's stock movements")
+def _m3_movement_documents(db: Database) -> None:
+    db.execute("CREATE INDEX stock_movements_document ON stock_movements(doc_type, doc_id)"
+               " WHERE doc_id IS NOT NULL")

@@ -217,8 +217,12 @@ class SaleHeader:
 
 
 def find_sale(db: Database, number: str) -> SaleHeader:
+    """A sale by its printed number, or by the digits its receipt barcode carries."""
+    text = (number or "").strip().upper()
+    if text.isdigit() and 10 <= len(text) <= 12:
+        text = f"{get_settings(db).shop_code}-{text[:6]}-{text[6:]}"
     row = db.one("SELECT id, number, kind, created_at, total, member_id FROM sales"
-                 " WHERE number = ?", ((number or "").strip().upper(),))
+                 " WHERE number = ?", (text,))
     if row is None:
         raise NotFound(_("Struk {number} tidak ditemukan.").format(number=(number or "")[:40]))
     return SaleHeader(*row)

@@ -85,7 +85,7 @@ def open_shift(db: Database, *, user: User, till: str, opening_float) -> Shift:
         settings = get_settings(db)
         at = now_iso()
         number = next_document_number(db, kind="shift", shop_code=settings.shop_code,
-                                      day=local_date(at, settings.zone))
+                                      day=local_date(at, settings.zone), marker="S")
         shift_id = new_id()
         db.execute("INSERT INTO shifts(id, number, till, user_id, opened_at, opening_float)"
                    " VALUES (?, ?, ?, ?, ?, ?)", (shift_id, number, till, user.id, at, opening))

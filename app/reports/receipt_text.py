@@ -11,6 +11,7 @@ Imports only the domain and ``app.i18n``; never Qt.
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from collections.abc import Sequence
@@ -255,8 +256,17 @@ def receipt_rows(receipt: Receipt, width: int = COLUMNS_80MM) -> list[Row]:
         for part in footer:
             rows += centered(part, width)
     # The number as a barcode: a return starts by scanning the receipt.
-    rows.append(Row(receipt.number, Style(center=True, barcode=True)))
+    code = barcode_payload(receipt.number)
+    if code:
+        rows.append(Row(code, Style(center=True, barcode=True)))
     return rows
+
+
+def barcode_payload(number: str) -> str | None:
+    """What the receipt's barcode holds: the date and sequence digits of its number
+    (``KDMP017-261126-0042`` → ``2611260042``), short enough for 58 mm paper."""
+    match = re.fullmatch(r"[A-Z0-9]+-(\d{6})-(\d{4,6})", number or "")
+    return match[1] + match[2] if match else None
 
 
 def report_rows(
