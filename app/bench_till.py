@@ -107,6 +107,13 @@ def _raw_sale(raw: sqlite3.Connection, i: int, cart) -> None:
                     (line.base_qty, line.product_id))
     raw.execute("INSERT INTO payments(id, sale_id, method, amount) VALUES (?, ?, 'cash', ?)",
                 (f"{sale_id}-p", sale_id, cart.total))
+    # The same bookkeeping rows a sale writes: its number, its audit row, the cleared cart.
+    raw.execute("INSERT INTO doc_sequences(kind, day, last) VALUES ('raw', 'd', 1)"
+                " ON CONFLICT(kind, day) DO UPDATE SET last = last + 1")
+    last = raw.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    raw.execute("INSERT INTO audit_log(seq, at, action, entity, detail, prev_hash, hash)"
+                " VALUES (?, '', 'raw', 'sale', '{}', ?, ?)", (last[0] + 1, last[1], last[1]))
+    raw.execute("DELETE FROM carts WHERE till = 'RAW' AND held = 0")
     raw.execute("COMMIT")
 
 
