@@ -59,6 +59,15 @@ def migrate(db: Database) -> list[int]:
     return applied
 
 
+def _append_only(db: Database, *tables: str) -> None:
+    """Triggers that refuse UPDATE and DELETE: a correction is a new row, never an edit."""
+    for table in tables:
+        for statement in ("UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER {table}_no_{statement.lower()} BEFORE {statement}"
+                       f" ON {table} BEGIN SELECT RAISE(ABORT, '{table} is append-only:"
+                       " correct it with a new, reversing row'); END")
+
+
 def _script(db: Database, sql: str) -> None:
     """Run DDL statements one by one (executescript would commit our transaction)."""
     for statement in _split_sql(sql):
@@ -122,10 +131,6 @@ def _m1_foundation(db: Database) -> None:
             prev_hash TEXT NOT NULL,
             hash TEXT NOT NULL
         );
-        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
         CREATE TABLE products (
             id TEXT PRIMARY KEY,
@@ -200,16 +205,13 @@ def _m1_foundation(db: Database) -> None:
             created_at TEXT NOT NULL
         );
         CREATE INDEX stock_movements_product ON stock_movements(product_id, id);
-        CREATE TRIGGER stock_movements_no_update BEFORE UPDATE ON stock_movements
-        BEGIN SELECT RAISE(ABORT, 'stock_movements is append-only'); END;
-        CREATE TRIGGER stock_movements_no_delete BEFORE DELETE ON stock_movements
-        BEGIN SELECT RAISE(ABORT, 'stock_movements is append-only'); END;
         CREATE TABLE stock_balances (
             product_id TEXT PRIMARY KEY REFERENCES products(id),
             qty INTEGER NOT NULL
         );
         """,
     )
+    _append_only(db, "audit_log", "stock_movements")
 
 
 @migration(2, "till: members, shifts, sales, payments, member credit, carts, scale PLU")
@@ -254,10 +256,6 @@ def _m2_till(db: Database) -> None:
             created_at TEXT NOT NULL
         );
         CREATE INDEX member_credit_movements_member ON member_credit_movements(member_id, id);
-        CREATE TRIGGER member_credit_movements_no_update BEFORE UPDATE ON member_credit_movements
-        BEGIN SELECT RAISE(ABORT, 'member_credit_movements is append-only'); END;
-        CREATE TRIGGER member_credit_movements_no_delete BEFORE DELETE ON member_credit_movements
-        BEGIN SELECT RAISE(ABORT, 'member_credit_movements is append-only'); END;
         CREATE TABLE member_credit (
             member_id TEXT PRIMARY KEY REFERENCES members(id),
             balance INTEGER NOT NULL
@@ -337,18 +335,6 @@ def _m2_till(db: Database) -> None:
             reference TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX payments_sale ON payments(sale_id);
-        CREATE TRIGGER sales_no_update BEFORE UPDATE ON sales
-        BEGIN SELECT RAISE(ABORT, 'sales are voided by a reversing record, never edited'); END;
-        CREATE TRIGGER sales_no_delete BEFORE DELETE ON sales
-        BEGIN SELECT RAISE(ABORT, 'sales are voided by a reversing record, never deleted'); END;
-        CREATE TRIGGER sale_lines_no_update BEFORE UPDATE ON sale_lines
-        BEGIN SELECT RAISE(ABORT, 'sale_lines are append-only'); END;
-        CREATE TRIGGER sale_lines_no_delete BEFORE DELETE ON sale_lines
-        BEGIN SELECT RAISE(ABORT, 'sale_lines are append-only'); END;
-        CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments
-        BEGIN SELECT RAISE(ABORT, 'payments are append-only'); END;
-        CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
-        BEGIN SELECT RAISE(ABORT, 'payments are append-only'); END;
 
         CREATE TABLE carts (
             id TEXT PRIMARY KEY,
@@ -362,6 +348,7 @@ def _m2_till(db: Database) -> None:
         CREATE UNIQUE INDEX carts_one_open_per_till ON carts(till) WHERE held = 0;
         """,
     )
+    _append_only(db, "member_credit_movements", "sales", "sale_lines", "payments")
 
 
 @migration(3, "index: a document's stock movements")
