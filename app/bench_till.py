@@ -7,6 +7,7 @@ import os
 import random
 import sqlite3
 import time
+from dataclasses import replace
 
 from app.models import cart as carts
 from app.models.db import Database
@@ -36,7 +37,7 @@ def scan_to_line(db: Database, raw: sqlite3.Connection, codes: list[str]) -> tup
     app = make_app()
     user = authenticate(db, username="kasir", secret="1234")
     screen = TillScreen(Session(db, user, get_settings(db)))
-    screen.till = screen.till.__class__(**{**screen.till.__dict__, "till": TILL})
+    screen.till = replace(screen.till, till=TILL)
     screen.resize(1000, 700)
     screen.show()
     app.processEvents()

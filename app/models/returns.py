@@ -38,7 +38,7 @@ def return_items(db: Database, *, user: User, till: str, sale_id: str,
     if not quantities:
         raise UserError(_("Pilih barang dan jumlah yang dikembalikan."), "qty")
     with db.atomic():
-        approver = _approval(db, user, supervisor, _("Retur atau pembatalan"))
+        approver = _approval(user, supervisor, _("Retur atau pembatalan"))
         original = db.one("SELECT * FROM sales WHERE id = ?", (sale_id,))
         if original is None or original["kind"] != "sale":
             raise UserError(_("Hanya struk penjualan yang bisa diretur."))

@@ -7,11 +7,11 @@ nothing. A return or void is a new, reversing sale record; the original is never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.i18n import _
 from app.models import audit, stock
-from app.models.cart import Cart, CartLine, check_het
+from app.models.cart import Cart, check_het
 from app.models.clock import local_date, now_iso
 from app.models.db import Database
 from app.models.errors import NotFound, PermissionDenied, UserError
@@ -47,7 +47,7 @@ class SaleResult:
     paid_cash: bool
 
 
-def _approval(db: Database, user: User, supervisor: User | None, why: str) -> User:
+def _approval(user: User, supervisor: User | None, why: str) -> User:
     if can(user, "sale.approve"):
         return user
     if supervisor is None:
@@ -134,7 +134,7 @@ def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
         settings = get_settings(db)
         approved = None
         if cart.discounts > get_till_settings(db).discount_limit:
-            approved = _approval(db, user, supervisor, _("Diskon {amount}").format(
+            approved = _approval(user, supervisor, _("Diskon {amount}").format(
                 amount=format_rupiah(cart.discounts)))
         products = {}
         for line in cart.lines:
@@ -143,7 +143,7 @@ def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
                 raise UserError(_("{name} sudah diarsipkan dan tidak dijual.").format(
                     name=product.name))
             het = None if product.het is None else amount(product.het, line.factor)
-            check_het(CartLine(**{**line.__dict__, "het": het}))
+            check_het(replace(line, het=het))
         member = get_member(db, cart.member_id) if cart.member_id else None
         payment_rows, change = _settle(cart, payments, member)
         at = now_iso()

@@ -282,3 +282,12 @@ class SupervisorDialog(QDialog):
             self.accept()
             return
         super().keyPressEvent(event)
+
+
+def ask_supervisor(session, why: str, parent=None):
+    """The approving user: the one at the till if they may approve, else a manager who types
+    their PIN; False when nobody approved (the dialog was cancelled)."""
+    if session.can("sale.approve"):
+        return None
+    dialog = SupervisorDialog(session.db, why, parent=parent)
+    return dialog.supervisor if dialog.exec() else False

@@ -40,7 +40,7 @@ from app.reports.shift_report import qris_slip_rows
 from app.ui.errors import on_error
 from app.ui.printing import print_report, print_sale_receipt
 from app.ui.session import Session
-from app.ui.till_dialogs import MemberDialog, PaymentDialog, SupervisorDialog, big_label
+from app.ui.till_dialogs import MemberDialog, PaymentDialog, ask_supervisor, big_label
 from app.ui.till_model import CartTableModel
 
 SEARCH_DELAY_MS = 150
@@ -379,15 +379,13 @@ class TillScreen(QWidget):
         # with the reason and what was typed, instead of closing it.
         while dialog.exec():
             supervisor = None
-            if (self.cart.discounts > self.till.discount_limit
-                    and not self.session.can("sale.approve")):
-                approve = SupervisorDialog(
-                    self.session.db, _("Diskon {amount} di atas batas {limit}.").format(
+            if self.cart.discounts > self.till.discount_limit:
+                supervisor = ask_supervisor(
+                    self.session, _("Diskon {amount} di atas batas {limit}.").format(
                         amount=format_rupiah(self.cart.discounts),
-                        limit=format_rupiah(self.till.discount_limit)), parent=self)
-                if not approve.exec():
+                        limit=format_rupiah(self.till.discount_limit)), self)
+                if supervisor is False:
                     break
-                supervisor = approve.supervisor
             try:
                 result = complete_sale(self.session.db, user=self.session.user,
                                        till=self.till.till, cart=self.cart,
@@ -497,8 +495,3 @@ class TillScreen(QWidget):
             self.say(_("Shift ditutup."))
         self.scan.setFocus()
 
-    def ask_supervisor(self, why: str):
-        if self.session.can("sale.approve"):
-            return None
-        dialog = SupervisorDialog(self.session.db, why, parent=self)
-        return dialog.supervisor if dialog.exec() else False

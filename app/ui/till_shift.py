@@ -39,7 +39,7 @@ from app.reports.receipt_text import plain_lines
 from app.reports.shift_report import shift_report_rows
 from app.ui.errors import on_error
 from app.ui.printing import print_report
-from app.ui.till_dialogs import SupervisorDialog, big_label
+from app.ui.till_dialogs import ask_supervisor, big_label
 from app.ui.widgets import FieldError, key_button
 
 
@@ -145,13 +145,6 @@ class ReturnDialog(QDialog):
             self.table.setFocus()
             self.table.setCurrentCell(0, 3)
 
-    def _supervisor(self):
-        if self.session.can("sale.approve"):
-            return None
-        dialog = SupervisorDialog(self.session.db, _("Retur dan pembatalan perlu PIN manajer."),
-                                  parent=self)
-        return dialog.supervisor if dialog.exec() else False
-
     def quantities(self) -> dict[str, int]:
         result = {}
         for row, line in enumerate(self.lines):
@@ -168,7 +161,8 @@ class ReturnDialog(QDialog):
         try:
             if not self.reason.text().strip():
                 raise UserError(_("Alasan retur/pembatalan harus diisi."))
-            supervisor = self._supervisor()
+            supervisor = ask_supervisor(self.session,
+                                        _("Retur dan pembatalan perlu PIN manajer."), self)
             if supervisor is False:
                 return
             self.result_sale = action(supervisor)
