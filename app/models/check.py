@@ -40,6 +40,9 @@ def run_checks(db: Database) -> list[CheckResult]:
         (_("Stok: saldo = jumlah mutasi"), stock.ledger_mismatches(db), "stock_balances",
          _("{n} produk cocok"), _("{n} produk tidak cocok, mis. produk {id}: saldo {balance},"
                                   " mutasi {ledger}")),
+        (_("Nilai stok: saldo = jumlah mutasi"), stock.ledger_mismatches(db, "value"),
+         "stock_balances", _("{n} produk cocok"),
+         _("{n} produk tidak cocok, mis. produk {id}: nilai {balance}, mutasi {ledger}")),
         (_("Bon anggota: saldo = jumlah mutasi"), members.credit_mismatches(db), "member_credit",
          _("{n} anggota cocok"), _("{n} anggota tidak cocok, mis. anggota {id}: saldo {balance},"
                                    " mutasi {ledger}")),

@@ -323,7 +323,8 @@ def insert_product(db: Database, *, user: User, data: ProductInput) -> str:
     _write_units_and_codes(db, product_id, data)
     if data.opening_stock:
         stock.record_movement(db, user_id=user.id, product_id=product_id, kind="opening",
-                              qty=data.opening_stock, unit_cost=data.cost, reason=_("Stok awal"))
+                              qty=data.opening_stock, value=amount(data.cost, data.opening_stock),
+                              reason=_("Stok awal"))
     return product_id
 
 

@@ -95,9 +95,9 @@ def return_items(db: Database, *, user: User, till: str, sale_id: str,
                  -part["discount"], -part["amount"], -part["net"], -part["cost"], old["het"],
                  old["id"]))
             if part["base"]:
-                unit_cost = div_round_half_up(part["cost"] * 1000, part["base"])
+                # Goods come back at what they cost when they left.
                 stock.record_movement(db, user_id=user.id, product_id=old["product_id"],
-                                      kind="return", qty=part["base"], unit_cost=unit_cost,
+                                      kind="return", qty=part["base"], value=part["cost"],
                                       doc_type=kind, doc_id=return_id, reason=reason[:200])
         rows = _refund_rows(db, sale_id, refund)
         _write_payments(db, return_id, rows)

@@ -159,19 +159,18 @@ def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
         shares = allocate(cart.cart_discount, [line.amount for line in cart.lines])
         for line_no, (line, share) in enumerate(zip(cart.lines, shares, strict=True), start=1):
             product = products[line.product_id]
-            line_id = new_id()
+            # The cost of goods sold is what the stock gives up at its moving average.
+            moved = stock.record_movement(db, user_id=user.id, product_id=line.product_id,
+                                          kind="sale", qty=-line.base_qty, doc_type="sale",
+                                          doc_id=sale_id)
             db.execute(
                 "INSERT INTO sale_lines(id, sale_id, line_no, product_id, unit_id, name,"
                 " unit_name, qty, factor, base_qty, unit_price, discount, amount, net_amount,"
                 " cost, het) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (line_id, sale_id, line_no, line.product_id, line.unit_id, line.name,
+                (new_id(), sale_id, line_no, line.product_id, line.unit_id, line.name,
                  line.unit_name, line.qty, line.factor, line.base_qty, line.unit_price,
-                 line.discount, line.amount, line.amount - share,
-                 amount(product.cost, line.base_qty),
+                 line.discount, line.amount, line.amount - share, -moved.value,
                  None if product.het is None else amount(product.het, line.factor)))
-            stock.record_movement(db, user_id=user.id, product_id=line.product_id, kind="sale",
-                                  qty=-line.base_qty, unit_cost=product.cost, doc_type="sale",
-                                  doc_id=sale_id)
         _write_payments(db, sale_id, payment_rows)
         bon = sum(r[1] for r in payment_rows if r[0] == "bon")
         if bon:
