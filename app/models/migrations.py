@@ -605,5 +605,26 @@ def _m4_purchasing(db: Database) -> None:
         CREATE INDEX preorders_status ON preorders(status, product_id);
         """,
     )
-    _append_only(db, "goods_receipts", "goods_receipt_lines", "supplier_invoices",
+    # A member's pre-order deposit (uang muka) pays part of the sale that fulfils it.
+    for trigger in ("payments_no_update", "payments_no_delete"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    _script(
+        db,
+        """
+        CREATE TABLE payments_v4 (
+            id TEXT PRIMARY KEY,
+            sale_id TEXT NOT NULL REFERENCES sales(id),
+            method TEXT NOT NULL CHECK (method IN ('cash', 'qris', 'transfer', 'bon', 'deposit')),
+            amount INTEGER NOT NULL,
+            tendered INTEGER,
+            reference TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO payments_v4 SELECT id, sale_id, method, amount, tendered, reference
+            FROM payments;
+        DROP TABLE payments;
+        ALTER TABLE payments_v4 RENAME TO payments;
+        CREATE INDEX payments_sale ON payments(sale_id);
+        """,
+    )
+    _append_only(db, "payments", "goods_receipts", "goods_receipt_lines", "supplier_invoices",
                  "supplier_payments", "payable_movements", "writeoffs")
