@@ -32,6 +32,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # A supervisor's approval: returns, voids, discounts above the till's limit.
     "sale.approve": frozenset({"manajer", "admin"}),
     "member.edit": frozenset({"bendahara", "manajer", "admin"}),
+    "purchase.manage": frozenset({"manajer", "admin"}),
+    "goods.receive": frozenset({"manajer", "admin"}),
+    "payable.pay": frozenset({"bendahara", "manajer", "admin"}),
+    "preorder.take": frozenset({"kasir", "manajer", "admin"}),
 }
 
 MAX_FAILED_LOGINS = 5
@@ -65,6 +69,10 @@ def permission_label(permission: str) -> str:
         "sale.sell": _("berjualan di kasir"),
         "sale.approve": _("menyetujui retur, pembatalan atau diskon besar"),
         "member.edit": _("mengubah data anggota"),
+        "purchase.manage": _("mengelola pemasok dan pesanan pembelian"),
+        "goods.receive": _("menerima barang"),
+        "payable.pay": _("membayar utang pemasok"),
+        "preorder.take": _("mencatat pesanan anggota"),
     }[permission]
 
 
