@@ -24,6 +24,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "product.archive": frozenset({"manajer", "admin"}),
     "price.change": frozenset({"manajer", "admin"}),
     "stock.adjust": frozenset({"manajer", "admin"}),
+    # Floor work on stock: counting in a stock opname, reporting damaged goods, opening a
+    # sack or a carton for retail. Posting a count and approving a write-off stay
+    # stock.adjust.
+    "stock.count": frozenset({"kasir", "manajer", "admin"}),
+    "stock.handle": frozenset({"kasir", "manajer", "admin"}),
     "settings.edit": frozenset({"admin"}),
     # Managers keep the accounts of their staff; only an admin touches an admin account.
     "user.manage": frozenset({"manajer", "admin"}),
@@ -63,6 +68,8 @@ def permission_label(permission: str) -> str:
         "product.archive": _("mengarsipkan produk"),
         "price.change": _("mengubah harga"),
         "stock.adjust": _("mengoreksi stok"),
+        "stock.count": _("menghitung stok (stok opname)"),
+        "stock.handle": _("mencatat barang rusak atau membuka karung dan dus"),
         "settings.edit": _("mengubah pengaturan gerai"),
         "user.manage": _("mengelola pengguna"),
         "audit.view": _("melihat log audit"),
