@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app.i18n import _
-from app.models import audit, members, stock
+from app.models import audit, members, payables, stock
 from app.models.db import Database
 from app.models.migrations import latest_version, schema_version
 
@@ -43,6 +43,9 @@ def run_checks(db: Database) -> list[CheckResult]:
         (_("Nilai stok: saldo = jumlah mutasi"), stock.ledger_mismatches(db, "value"),
          "stock_balances", _("{n} produk cocok"),
          _("{n} produk tidak cocok, mis. produk {id}: nilai {balance}, mutasi {ledger}")),
+        (_("Utang pemasok: saldo = jumlah mutasi"), payables.payable_mismatches(db),
+         "supplier_balances", _("{n} pemasok cocok"),
+         _("{n} pemasok tidak cocok, mis. pemasok {id}: saldo {balance}, mutasi {ledger}")),
         (_("Bon anggota: saldo = jumlah mutasi"), members.credit_mismatches(db), "member_credit",
          _("{n} anggota cocok"), _("{n} anggota tidak cocok, mis. anggota {id}: saldo {balance},"
                                    " mutasi {ledger}")),
@@ -61,6 +64,15 @@ def run_checks(db: Database) -> list[CheckResult]:
         _("Penjualan: total = pembayaran"), not unpaid,
         _("{n} struk cocok").format(n=db.scalar("SELECT count(*) FROM sales")) if not unpaid
         else _("tidak cocok: {numbers}").format(numbers=", ".join(r[0] for r in unpaid))))
+    overpaid = db.query(
+        "SELECT i.number FROM supplier_invoices i JOIN (SELECT invoice_id, sum(amount) AS paid"
+        " FROM supplier_payments GROUP BY invoice_id) p ON p.invoice_id = i.id"
+        " WHERE p.paid > i.amount LIMIT 5")
+    results.append(CheckResult(
+        _("Faktur pemasok: dibayar ≤ tagihan"), not overpaid,
+        _("{n} faktur cocok").format(n=db.scalar("SELECT count(*) FROM supplier_invoices"))
+        if not overpaid else _("lebih bayar: {numbers}").format(
+            numbers=", ".join(r[0] for r in overpaid))))
     fts_rows = db.scalar("SELECT count(*) FROM product_search")
     products = db.scalar("SELECT count(*) FROM products")
     results.append(CheckResult(_("Indeks pencarian produk"), fts_rows == products,
