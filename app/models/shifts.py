@@ -22,7 +22,7 @@ METHODS = ("cash", "qris", "transfer", "bon")
 
 def method_label(method: str) -> str:
     return {"cash": _("Tunai"), "qris": _("QRIS"), "transfer": _("Transfer"),
-            "bon": _("Bon")}.get(method, method)
+            "bon": _("Bon"), "deposit": _("Uang muka (DP)")}.get(method, method)
 
 
 @dataclass(frozen=True)
