@@ -213,6 +213,97 @@ def audit_verify(ctx, db_path):
         raise click.exceptions.Exit(1)
 
 
+@cli.group(cls=Group, help=N_("Katalog produk: impor dari CSV/XLSX, ekspor ke CSV/XLSX."))
+def catalog():
+    pass
+
+
+@catalog.command("import", help=N_(
+    "Impor produk dari berkas CSV atau XLSX: semua baris disimpan, atau tidak satu pun bila"
+    " ada masalah. Kolom wajib: nama, satuan, harga."))
+@common_options
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True,
+              help=N_("Hanya periksa dan tampilkan pratinjau; tidak menyimpan apa pun."))
+@click.option("--user", "username",
+              help=N_("Pengguna yang mengimpor (manajer atau admin); PIN/kata sandi ditanyakan."))
+@click.pass_context
+def catalog_import(ctx, db_path, file, dry_run, username):
+    from app.models.catalog_file import import_catalog, read_catalog
+    from app.models.errors import ValidationError
+    from app.models.users import authenticate
+
+    if not dry_run and not username:
+        raise click.UsageError(_("Sebutkan --user untuk mengimpor, atau --dry-run untuk"
+                                 " memeriksa saja."))
+    db = _open(_db(db_path, ctx), create=False)
+    try:
+        preview = read_catalog(file, db)
+        _show_preview(preview, rows=dry_run)
+        if preview.problems:
+            _refuse_import(preview.problems)
+        if dry_run:
+            click.echo(_("Uji coba: berkas siap diimpor; tidak ada yang disimpan."))
+            return
+        secret = click.prompt(_("PIN atau kata sandi {user}").format(user=username),
+                              hide_input=True, err=True)
+        user = authenticate(db, username=username, secret=secret)
+        try:
+            done = import_catalog(db, user=user, path=file)
+        except ValidationError as e:
+            _refuse_import(e.problems)
+    finally:
+        db.close()
+    click.echo(_("{n} produk diimpor dari {name}.").format(n=len(done.rows), name=done.name))
+
+
+def _show_preview(preview, *, rows: bool) -> None:
+    from app.models.money import format_qty, format_rupiah
+
+    click.echo(_("{name} ({format}): {products} produk, {units} kemasan, {codes} barcode,"
+                 " {stocked} dengan stok awal senilai {value}.").format(
+        name=preview.name, format=preview.format.upper() or "-", products=len(preview.rows),
+        units=preview.unit_count, codes=preview.barcode_count, stocked=preview.stocked_count,
+        value=format_rupiah(preview.stock_value)))
+    if preview.ignored:
+        click.echo(_("Kolom diabaikan: {columns}").format(columns=", ".join(preview.ignored)))
+    if rows:
+        for row in preview.first_rows:
+            item = row.item
+            click.echo(f"{row.row:>6}  {item.name[:40]:<40} {item.base_unit:<8}"
+                       f" {format_rupiah(item.price):>12} {format_qty(item.opening_stock):>10}")
+
+
+def _refuse_import(problems) -> None:
+    from app.models.catalog_file import format_problem
+
+    for problem in problems:
+        click.echo(format_problem(problem), err=True)
+    rows = len({p.row for p in problems if p.row is not None})
+    click.echo(_("Impor ditolak: {n} masalah di {rows} baris; tidak ada yang disimpan.").format(
+        n=len(problems), rows=rows), err=True)
+    raise click.exceptions.Exit(1)
+
+
+@catalog.command("export", help=N_(
+    "Ekspor produk yang dijual ke CSV atau XLSX, dengan kolom yang sama seperti impor."))
+@common_options
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help=N_("Berkas tujuan (.csv atau .xlsx)."))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]),
+              help=N_("Format berkas; bila tidak disebut, dari akhiran nama berkas."))
+@click.pass_context
+def catalog_export(ctx, db_path, out, fmt):
+    from app.models.catalog_file import export_catalog
+
+    db = _open(_db(db_path, ctx), create=False)
+    try:
+        count = export_catalog(db, out, fmt)
+    finally:
+        db.close()
+    click.echo(_("{n} produk ditulis ke {path}.").format(n=count, path=out))
+
+
 @cli.command(help=N_("Ukur kecepatan terhadap SQLite mentah dalam proses yang sama."))
 @common_options
 @click.option("--quick", is_flag=True, help=N_("Putaran kecil, selesai dalam satu menit."))
