@@ -252,3 +252,74 @@ def test_reorder_suggestions_follow_sales_speed_and_lead_time(shop, supplier, oi
     assert len(purchasing.reorder_suggestions(shop, supplier_id=supplier.id)) == 1
     with pytest.raises(UserError):
         purchasing.reorder_suggestions(shop, supplier_id=supplier.id, days=0)
+
+
+# --- members' pre-orders ------------------------------------------------------------------
+
+TILL = "KASIR-1"
+
+
+@pytest.fixture
+def member(shop, bendahara):
+    from app.models.members import create_member
+    return create_member(shop, user=bendahara, name="Pak Wayan Sutrisno")
+
+
+@pytest.fixture
+def drawer(shop, kasir, clock):
+    from app.models.shifts import open_shift
+    return open_shift(shop, user=kasir, till=TILL, opening_float="100.000")
+
+
+def test_a_pre_order_with_deposit_is_ordered_received_and_collected(
+        shop, supplier, oil, member, drawer, kasir, manajer):
+    from app.models import preorders
+    from app.models.sales import PaymentInput as Pay
+    from app.models.shifts import shift_summary
+    order = preorders.create_preorder(shop, user=kasir, till=TILL, member_id=member.id,
+                                      product_id=oil.id, unit_id=dus(oil), qty="2",
+                                      deposit="100.000")
+    assert (order.total, order.deposit, order.due, order.status) == (
+        320_000, 100_000, 220_000, "open")
+    assert shift_summary(shop, drawer.id).expected_cash == 200_000
+    assert preorders.outstanding_deposits(shop) == 100_000
+    po = preorders.preorders_into_po(shop, user=manajer, supplier_id=supplier.id,
+                                     preorder_ids=[order.id])
+    assert po.lines[0].qty == 2_000 and po.lines[0].unit_name == "dus"
+    assert preorders.get_preorder(shop, order.id).po_number == po.number
+    receiving.post_receipt(shop, user=manajer, supplier_id=supplier.id, po_id=po.id,
+                           lines=[ReceiptLineInput(oil.id, "2", "150000", dus(oil))])
+    sale = preorders.fulfil_preorder(shop, user=kasir, till=TILL, preorder_id=order.id,
+                                     payments=[Pay("cash", 250_000)])
+    assert (sale.total, sale.change) == (320_000, 30_000)
+    methods = dict(shop.query("SELECT method, amount FROM payments WHERE sale_id = ?",
+                              (sale.sale_id,)))
+    assert methods == {"deposit": 100_000, "cash": 220_000}
+    # The drawer holds the float, the deposit and the rest paid today.
+    assert shift_summary(shop, drawer.id).expected_cash == 100_000 + 100_000 + 220_000
+    assert preorders.outstanding_deposits(shop) == 0
+    with pytest.raises(UserError, match="sudah diambil"):
+        preorders.fulfil_preorder(shop, user=kasir, till=TILL, preorder_id=order.id,
+                                  payments=[Pay("cash", 250_000)])
+    assert all(r.ok for r in run_checks(shop))
+
+
+def test_a_cancelled_pre_order_returns_the_deposit(shop, oil, member, drawer, kasir, snapshot):
+    from app.models import preorders
+    from app.models.shifts import shift_summary
+    before = snapshot(shop)
+    with pytest.raises(UserError, match="melebihi harga"):
+        preorders.create_preorder(shop, user=kasir, till=TILL, member_id=member.id,
+                                  product_id=oil.id, qty="1", deposit="20.000")
+    with pytest.raises(UserError, match="tidak boleh nol"):
+        preorders.create_preorder(shop, user=kasir, till=TILL, member_id=member.id,
+                                  product_id=oil.id, qty="0")
+    assert snapshot(shop) == before
+    order = preorders.create_preorder(shop, user=kasir, till=TILL, member_id=member.id,
+                                      product_id=oil.id, qty="1", deposit="10.000")
+    with pytest.raises(UserError, match="Alasan"):
+        preorders.cancel_preorder(shop, user=kasir, till=TILL, preorder_id=order.id, reason="")
+    preorders.cancel_preorder(shop, user=kasir, till=TILL, preorder_id=order.id,
+                              reason="tidak jadi")
+    assert shift_summary(shop, drawer.id).expected_cash == 100_000
+    assert preorders.get_preorder(shop, order.id).status == "cancelled"
