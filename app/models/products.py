@@ -12,7 +12,15 @@ from app.models.clock import now_iso
 from app.models.db import Database
 from app.models.errors import NotFound, Problem, UserError, ValidationError
 from app.models.ids import new_id
-from app.models.money import QTY_SCALE, amount, format_rupiah, parse_qty, parse_rupiah
+from app.models.money import (
+    MAX_QTY,
+    QTY_SCALE,
+    amount,
+    format_qty,
+    format_rupiah,
+    parse_qty,
+    parse_rupiah,
+)
 from app.models.users import User, require
 
 #: Units offered in forms; others may be typed.
@@ -23,6 +31,12 @@ MAX_PLU = 99_999
 #: Units sold by weight or measure, where a quantity may have decimals.
 FRACTIONAL_UNITS = frozenset({"kg", "liter", "meter", "gram", "ons"})
 _UNIT_NAME = re.compile(r"^[^\W\d_][\w .\-/]{0,23}$")
+#: Government programs a shop usually carries (offered in the form; others may be typed).
+PROGRAMS = ("MinyaKita", "SPHP", "LPG 3 kg", "Pupuk bersubsidi")
+MAX_PROGRAM_NAME = 40
+#: A program good's quota counts what a member bought in the shop's current day, ISO week
+#: (Monday to Sunday) or calendar month.
+QUOTA_PERIODS = ("day", "week", "month")
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,9 @@ class Product:
     units: tuple[PackUnit, ...] = ()
     stock: int = 0
     plu: int | None = None   # the number a shop scale prints for this product
+    program: str = ""        # a government program good (MinyaKita, SPHP ...); "" = not one
+    quota_qty: int | None = None   # base-unit thousandths one member may buy per period
+    quota_period: str = "month"
 
     def unit_price(self, unit: PackUnit | None) -> int:
         """What one of ``unit`` costs; a unit without its own price is the base price × factor."""
@@ -102,6 +119,9 @@ class ProductInput:
     units: tuple[UnitInput, ...] = field(default_factory=tuple)
     opening_stock: int = 0
     plu: int | None = None
+    program: str = ""
+    quota_qty: int | None = None
+    quota_period: str = "month"
 
 
 @dataclass(frozen=True)
@@ -162,6 +182,7 @@ def read_product_form(
     opening = optional(parse_qty, "opening_stock", what=_("Stok awal"), allow_zero=True,
                        fractional=fractional)
     plu = optional(parse_plu, "plu")
+    quota = optional(parse_qty, "quota_qty", what=_("Kuota per anggota"), fractional=fractional)
     parsed_units = []
     for i, unit in enumerate(units, start=1):
         if not any((v or "").strip() for v in unit.values() if isinstance(v, str)):
@@ -186,6 +207,8 @@ def read_product_form(
         fractional=fractional, price=price or 0, cost=cost or 0, min_stock=min_stock or 0,
         het=het, barcodes=tuple(split_codes(form.get("barcodes", ""))),
         units=tuple(parsed_units), opening_stock=opening or 0, plu=plu,
+        program=" ".join((form.get("program") or "").split()), quota_qty=quota,
+        quota_period=(form.get("quota_period") or "month").strip(),
     )
     return data, problems
 
@@ -257,7 +280,41 @@ def field_problems(data: ProductInput) -> list[Problem]:
                 problems.append(Problem(key, _(
                     "Harga kemasan {name} {price} di atas HET {het}.").format(
                         name=unit.name, price=format_rupiah(unit.price), het=format_rupiah(cap)), row=i))
+    return problems + program_problems(data)
+
+
+def program_problems(data: ProductInput) -> list[Problem]:
+    """A quota is a program's rule: it needs the program's name, a whole number of pieces
+    for goods sold by the piece, and one of the periods the till can count."""
+    problems: list[Problem] = []
+    if not isinstance(data.program, str):
+        problems.append(Problem("program", _("Nama program tidak valid.")))
+    elif len(data.program) > MAX_PROGRAM_NAME:
+        problems.append(Problem("program", _(
+            "Nama program terlalu panjang (paling banyak {n} huruf).").format(n=MAX_PROGRAM_NAME)))
+    quota = data.quota_qty
+    if quota is not None:
+        fractional = data.fractional if data.fractional is not None else (
+            data.base_unit in FRACTIONAL_UNITS)
+        if not isinstance(quota, int) or isinstance(quota, bool) or not 0 < quota <= MAX_QTY:
+            problems.append(Problem("quota_qty", _(
+                "Kuota per anggota harus lebih dari nol dan paling banyak {maximum}.").format(
+                    maximum=format_qty(MAX_QTY))))
+        elif not fractional and quota % QTY_SCALE:
+            problems.append(Problem("quota_qty", _(
+                "Kuota per anggota harus bilangan bulat untuk barang ini.")))
+        elif not isinstance(data.program, str) or not data.program.strip():
+            problems.append(Problem("quota_qty", _(
+                "Kuota hanya untuk barang program: isi dulu nama programnya.")))
+    if data.quota_period not in QUOTA_PERIODS:
+        problems.append(Problem("quota_period", _(
+            "Periode kuota harus per hari, per minggu atau per bulan.")))
     return problems
+
+
+def quota_period_label(period: str) -> str:
+    return {"day": _("per hari"), "week": _("per minggu"), "month": _("per bulan")}.get(
+        period, period)
 
 
 def code_fields(data: ProductInput) -> list[tuple[str, str]]:
@@ -304,7 +361,8 @@ def create_product(db: Database, *, user: User, data: ProductInput) -> Product:
         product_id = insert_product(db, user=user, data=data)
         audit.record(db, user_id=user.id, action="product.create", entity="product",
                      entity_id=product_id, detail={"name": data.name, "price": data.price,
-                                                   "het": data.het})
+                                                   "het": data.het, **_program_changes(
+                                                       None, data)})
         return get_product(db, product_id)
 
 
@@ -315,10 +373,11 @@ def insert_product(db: Database, *, user: User, data: ProductInput) -> str:
         data.base_unit in FRACTIONAL_UNITS)
     db.execute(
         "INSERT INTO products(id, name, brand, category, base_unit, fractional, price, cost,"
-        " min_stock, het, plu, archived, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        " min_stock, het, plu, program, quota_qty, quota_period, archived, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
         (product_id, data.name, data.brand, data.category, data.base_unit, int(fractional),
-         data.price, data.cost, data.min_stock, data.het, data.plu, at, at),
+         data.price, data.cost, data.min_stock, data.het, data.plu, data.program,
+         data.quota_qty, data.quota_period, at, at),
     )
     _write_units_and_codes(db, product_id, data)
     if data.opening_stock:
@@ -341,10 +400,12 @@ def update_product(db: Database, *, user: User, product_id: str, data: ProductIn
             require(user, "price.change")
         db.execute(
             "UPDATE products SET name = ?, brand = ?, category = ?, base_unit = ?, fractional = ?,"
-            " price = ?, cost = ?, min_stock = ?, het = ?, plu = ?, updated_at = ? WHERE id = ?",
+            " price = ?, cost = ?, min_stock = ?, het = ?, plu = ?, program = ?, quota_qty = ?,"
+            " quota_period = ?, updated_at = ? WHERE id = ?",
             (data.name, data.brand, data.category, data.base_unit,
              int(data.fractional if data.fractional is not None else before.fractional),
-             data.price, data.cost, data.min_stock, data.het, data.plu, now_iso(), product_id),
+             data.price, data.cost, data.min_stock, data.het, data.plu, data.program,
+             data.quota_qty, data.quota_period, now_iso(), product_id),
         )
         db.execute("DELETE FROM barcodes WHERE product_id = ?", (product_id,))
         kept = {u.id for u in data.units if u.id}
@@ -353,7 +414,8 @@ def update_product(db: Database, *, user: User, product_id: str, data: ProductIn
                 db.execute("DELETE FROM product_units WHERE id = ?", (unit.id,))
         _write_units_and_codes(db, product_id, data)
         audit.record(db, user_id=user.id, action="product.update", entity="product",
-                     entity_id=product_id, detail={"name": data.name})
+                     entity_id=product_id, detail={"name": data.name, **_program_changes(
+                         before, data)})
         if price_changes:
             audit.record(db, user_id=user.id, action="product.price", entity="product",
                          entity_id=product_id, detail=price_changes)
@@ -371,6 +433,14 @@ def _price_changes(before: Product, data: ProductInput) -> dict:
         if unit.id in old_units and old_units[unit.id] != unit.price:
             changes[f"unit:{unit.name}"] = [old_units[unit.id], unit.price]
     return changes
+
+
+def _program_changes(before: Product | None, data: ProductInput) -> dict:
+    """A program or quota change is the government's rule changing: the audit keeps it."""
+    old = ("", None, data.quota_period) if before is None else (
+        before.program, before.quota_qty, before.quota_period)
+    new = (data.program, data.quota_qty, data.quota_period)
+    return {} if old == new else {"program": [list(old), list(new)]}
 
 
 def _write_units_and_codes(db: Database, product_id: str, data: ProductInput) -> None:
@@ -429,7 +499,8 @@ def get_product(db: Database, product_id: str) -> Product:
         cost=row["cost"], min_stock=row["min_stock"], het=row["het"],
         archived=bool(row["archived"]),
         barcodes=tuple(c["code"] for c in codes if c["unit_id"] is None), units=units,
-        stock=row["stock"], plu=row["plu"],
+        stock=row["stock"], plu=row["plu"], program=row["program"],
+        quota_qty=row["quota_qty"], quota_period=row["quota_period"],
     )
 
 

@@ -19,6 +19,7 @@ from app.models.ids import new_id, next_document_number
 from app.models.members import get_member, record_credit
 from app.models.money import MAX_RUPIAH, amount, format_rupiah
 from app.models.products import get_product
+from app.models.program_goods import check_cart_quotas
 from app.models.settings import get_settings
 from app.models.shifts import METHODS, method_label, require_open_shift
 from app.models.till_settings import get_till_settings
@@ -145,8 +146,10 @@ def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
             het = None if product.het is None else amount(product.het, line.factor)
             check_het(replace(line, het=het))
         member = get_member(db, cart.member_id) if cart.member_id else None
-        payment_rows, change = _settle(cart, payments, member)
         at = now_iso()
+        # Program goods: only to members, within what each may buy this period.
+        check_cart_quotas(db, cart, at=at)
+        payment_rows, change = _settle(cart, payments, member)
         number = next_document_number(db, kind="sale", shop_code=settings.shop_code,
                                       day=local_date(at, settings.zone))
         sale_id = new_id()
