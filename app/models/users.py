@@ -41,6 +41,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "goods.receive": frozenset({"manajer", "admin"}),
     "payable.pay": frozenset({"bendahara", "manajer", "admin"}),
     "preorder.take": frozenset({"kasir", "manajer", "admin"}),
+    # Printed stock and purchasing papers show costs and debts: not for the counter.
+    "report.stock": frozenset({"bendahara", "manajer", "pengawas", "admin"}),
 }
 
 MAX_FAILED_LOGINS = 5
@@ -80,6 +82,7 @@ def permission_label(permission: str) -> str:
         "goods.receive": _("menerima barang"),
         "payable.pay": _("membayar utang pemasok"),
         "preorder.take": _("mencatat pesanan anggota"),
+        "report.stock": _("mencetak laporan stok dan pembelian"),
     }[permission]
 
 
