@@ -58,10 +58,16 @@ def _approval(user: User, supervisor: User | None, why: str) -> User:
     return supervisor
 
 
-def _settle(cart: Cart, payments: list[PaymentInput], member) -> tuple[list, int]:
-    """The payment rows to write and the change, or a refusal saying what is wrong."""
+def _settle(cart: Cart, payments: list[PaymentInput], member,
+            deposit: PaymentInput | None = None) -> tuple[list, int]:
+    """The payment rows to write and the change, or a refusal saying what is wrong.
+
+    ``deposit`` is a member's pre-order deposit (paid earlier) applied to this sale."""
     total = cart.total
     by_method: dict[str, list[PaymentInput]] = {}
+    if deposit is not None:
+        assert deposit.method == "deposit" and 0 < deposit.amount <= MAX_RUPIAH
+        by_method["deposit"] = [deposit]
     for p in payments:
         if p.method not in METHODS:
             raise UserError(_("Cara bayar tidak dikenal: {method}").format(method=p.method))
@@ -120,7 +126,8 @@ def allocate(total: int, weights: list[int]) -> list[int]:
 
 
 def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
-                  payments: list[PaymentInput], supervisor: User | None = None) -> SaleResult:
+                  payments: list[PaymentInput], supervisor: User | None = None,
+                  deposit: PaymentInput | None = None) -> SaleResult:
     require(user, "sale.sell")
     if not cart.lines:
         raise UserError(_("Keranjang masih kosong."))
@@ -149,7 +156,7 @@ def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
         at = now_iso()
         # Program goods: only to members, within what each may buy this period.
         check_cart_quotas(db, cart, at=at)
-        payment_rows, change = _settle(cart, payments, member)
+        payment_rows, change = _settle(cart, payments, member, deposit)
         number = next_document_number(db, kind="sale", shop_code=settings.shop_code,
                                       day=local_date(at, settings.zone))
         sale_id = new_id()
