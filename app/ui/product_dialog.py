@@ -21,10 +21,13 @@ from app.models.errors import UserError, ValidationError
 from app.models.money import format_number, format_qty
 from app.models.products import (
     BASE_UNITS,
+    PROGRAMS,
+    QUOTA_PERIODS,
     Product,
     categories,
     create_product,
     product_from_form,
+    quota_period_label,
     update_product,
 )
 from app.ui.session import Session
@@ -59,6 +62,16 @@ class ProductDialog(QDialog):
             self._line(form, "opening_stock", _("Stok awal"))
         self._line(form, "barcodes", _("Barcode (pisahkan dengan koma)"))
         self._line(form, "plu", _("PLU timbangan (barang timbang, boleh kosong)"))
+        # Program goods (MinyaKita, SPHP, LPG 3 kg ...): sold to members within a quota.
+        self.program = self._combo(form, "program", _("Program pemerintah (boleh kosong)"),
+                                   list(PROGRAMS))
+        self._line(form, "quota_qty", _("Kuota per anggota (satuan dasar, boleh kosong)"))
+        self.quota_period = QComboBox()
+        self.quota_period.setObjectName("quota_period")
+        for period in QUOTA_PERIODS:
+            self.quota_period.addItem(quota_period_label(period), period)
+        self.quota_period.setCurrentIndex(QUOTA_PERIODS.index("month"))
+        form.add("quota_period", _("Periode kuota"), self.quota_period)
 
         self.units = QTableWidget(0, len(UNIT_COLUMNS))
         self.units.setObjectName("units")
@@ -118,9 +131,13 @@ class ProductDialog(QDialog):
             "min_stock": format_qty(product.min_stock, grouped=False),
             "barcodes": ", ".join(product.barcodes),
             "plu": str(product.plu) if product.plu is not None else "",
+            "program": product.program,
+            "quota_qty": format_qty(product.quota_qty, grouped=False)
+            if product.quota_qty is not None else "",
         }
         for key, value in values.items():
             self.fields[key].setText(value)
+        self.quota_period.setCurrentIndex(max(self.quota_period.findData(product.quota_period), 0))
         for unit in product.units:
             self.add_unit_row(
                 [unit.name, format_qty(unit.factor, grouped=False),
@@ -151,7 +168,8 @@ class ProductDialog(QDialog):
         focus = self.focusWidget()
         if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
-                and isinstance(focus, QLineEdit) and focus in self.fields.values()):
+                and (isinstance(focus, QLineEdit) and focus in self.fields.values()
+                     or focus is self.quota_period)):
             if focus is self.fields["barcodes"]:
                 text = focus.text().rstrip()
                 if text and not text.endswith(","):
@@ -165,6 +183,7 @@ class ProductDialog(QDialog):
 
     def form_values(self) -> tuple[dict[str, str], list[dict[str, str]]]:
         form = {key: edit.text() for key, edit in self.fields.items()}
+        form["quota_period"] = self.quota_period.currentData()
         units = []
         for row in range(self.units.rowCount()):
             unit = {key: (self.units.item(row, c).text() if self.units.item(row, c) else "")
@@ -202,5 +221,7 @@ class ProductDialog(QDialog):
         if first in self.fields:
             self.fields[first].setFocus()
             self.fields[first].selectAll()
+        elif first == "quota_period":
+            self.quota_period.setFocus()
         elif first.startswith("units."):
             self.units.setFocus()

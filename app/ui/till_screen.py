@@ -30,6 +30,7 @@ from app.models.errors import UserError
 from app.models.members import get_member
 from app.models.money import QTY_SCALE, format_qty, format_rupiah, parse_qty
 from app.models.products import search_products
+from app.models.program_goods import cart_quota_problem
 from app.models.qris import dynamic_payload
 from app.models.sale_receipts import receipt_for
 from app.models.sales import complete_sale
@@ -220,8 +221,13 @@ class TillScreen(QWidget):
             self.pending_qty = QTY_SCALE
             self._change(new)
             line = new.lines[-1]
-            self.say(_("{name} {qty} — {amount}").format(
+            # A program good over its quota (or without a member) is said at once, not
+            # only when the customer is about to pay.
+            self.say(self._quota_problem() or _("{name} {qty} — {amount}").format(
                 name=line.name, qty=line.qty_text, amount=format_rupiah(line.amount)))
+
+    def _quota_problem(self) -> str | None:
+        return cart_quota_problem(self.session.db, self.cart)
 
     def enter(self) -> None:
         if self.suggestions.isVisible() and self.suggestions.currentItem() is not None:
@@ -297,6 +303,7 @@ class TillScreen(QWidget):
             new = self._try(carts.set_qty, self.cart, index, text)
             if new is not None:
                 self._change(new, index)
+                self.say(self._quota_problem() or "")
 
     def remove_line(self) -> None:
         if self.cart.lines:
@@ -331,6 +338,9 @@ class TillScreen(QWidget):
             self._change(carts.set_member(self.cart, None), self.selected())
         elif result and dialog.member is not None:
             self._change(carts.set_member(self.cart, dialog.member), self.selected())
+        else:
+            return
+        self.say(self._quota_problem() or "")
 
     # --- paying ------------------------------------------------------------------------------
 
@@ -365,7 +375,13 @@ class TillScreen(QWidget):
         return out.getvalue()
 
     def pay(self) -> None:
-        if not self.cart.lines or not self._ensure_shift():
+        if not self.cart.lines:
+            return
+        problem = self._quota_problem()
+        if problem:  # the member (F7) or the quantity must change first
+            self.say(problem)
+            return
+        if not self._ensure_shift():
             return
         member = get_member(self.session.db, self.cart.member_id) if self.cart.member_id else None
         try:
