@@ -62,7 +62,7 @@ def read_table(path: str | Path, *, max_rows: int) -> Table:
     path = Path(path)
     data = _read_bytes(path)
     if data.startswith(_ZIP):
-        return _read_xlsx(path, max_rows)
+        return _read_xlsx(path, data, max_rows)
     if data.startswith(_OLE):
         raise UserError(_("{name} adalah berkas Excel lama (.xls): simpan ulang sebagai .xlsx"
                           " atau CSV UTF-8.").format(name=path.name))
@@ -137,11 +137,12 @@ def _guess_delimiter(text: str) -> str:
     return max(_DELIMITERS, key=lambda d: (counts[d], -_DELIMITERS.index(d)))
 
 
-def _read_xlsx(path: Path, max_rows: int) -> Table:
+def _read_xlsx(path: Path, data: bytes, max_rows: int) -> Table:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # A file object: openpyxl judges a path by its extension, we by the content.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any failure of the parser on a foreign file means the same
         raise UserError(_("{name} bukan buku kerja XLSX yang sah (rusak atau format lain).")
                         .format(name=path.name)) from None
