@@ -88,7 +88,9 @@ def catalog_of(db) -> list[tuple]:
                      product.fractional, product.price, product.cost, product.het,
                      product.min_stock, product.plu, tuple(sorted(product.barcodes)),
                      tuple(sorted((u.name, u.factor, u.price, tuple(sorted(u.barcodes)))
-                                  for u in product.units)), max(product.stock, 0)))
+                                  for u in product.units)), max(product.stock, 0),
+                     product.program, product.quota_qty,
+                     product.quota_period if product.quota_qty else None))
     return sorted(rows)
 
 
@@ -166,6 +168,25 @@ def test_columns_that_are_not_catalog_columns_are_named_and_ignored(shop, tmp_pa
     assert preview.ok and preview.ignored == ("Catatan",)
 
 
+def test_program_goods_keep_their_program_and_quota_per_member(shop, manajer, tmp_path):
+    text = ("nama,satuan,harga,het,program,kuota,periode_kuota\n"
+            "Tabung LPG Uji,tabung,20000,20000,LPG 3 kg,2,Minggu\n"
+            "Beras SPHP Uji,kg,12500,12500,SPHP,\"10,5\",per hari\n"
+            "MinyaKita Uji,pcs,15700,15700,MinyaKita,,\n")
+    import_catalog(shop, user=manajer, path=write(tmp_path, text))
+    found = {r.item.name: (r.item.program, r.item.quota_qty, r.item.quota_period)
+             for r in read_catalog(_exported(shop, tmp_path)).rows}
+    assert found["Tabung LPG Uji"] == ("LPG 3 kg", 2000, "week")
+    assert found["Beras SPHP Uji"] == ("SPHP", 10_500, "day")
+    assert found["MinyaKita Uji"] == ("MinyaKita", None, "month")
+
+
+def _exported(db, tmp_path) -> Path:
+    path = tmp_path / "ekspor.csv"
+    export_catalog(db, path)
+    return path
+
+
 def test_an_xlsx_typed_in_excel_with_numbers_dates_and_true_is_read_as_typed(shop, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
@@ -208,6 +229,9 @@ BAD_FILES = {
     "barcode already in the shop": (
         "katalog.csv", lambda code: f"nama,satuan,harga,barcode\nGaram,pcs,3000,{code}\n",
         (2, "barcode", "sudah dipakai oleh")),
+    "a pack barcode already in the shop": (
+        "katalog.csv", lambda code: f"nama,satuan,harga,kemasan\nGaram,pcs,3000,dus:10:2900:{code}\n",
+        (2, "kemasan", "sudah dipakai oleh")),
     "negative price": ("katalog.csv", "nama,satuan,harga\nGaram,pcs,-3000\n",
                        (2, "harga", "negatif")),
     "text in a number column": ("katalog.csv", "nama,satuan,harga,stok\nGaram,pcs,3000,banyak\n",
@@ -223,6 +247,11 @@ BAD_FILES = {
                             (2, "barcode", "pemeriksa")),
     "price above HET": ("katalog.csv", "nama,satuan,harga,het\nMinyaKita,pcs,16000,15700\n",
                         (2, "harga", "HET")),
+    "unknown quota period": (
+        "katalog.csv", "nama,satuan,harga,program,kuota,periode_kuota\nLPG 3 kg,tabung,20000,"
+        "LPG 3 kg,2,tahun\n", (2, "periode_kuota", "tahun")),
+    "a quota without a program": ("katalog.csv", "nama,satuan,harga,kuota\nLPG,tabung,20000,2\n",
+                                  (2, "kuota", "program")),
     "no name": ("katalog.csv", "nama,satuan,harga\n,pcs,3000\n", (2, "nama", "Nama produk")),
     "empty file": ("katalog.csv", b"", (None, "", "kosong")),
     "only a header": ("katalog.csv", "nama,satuan,harga\n\n", (1, "", "tidak berisi produk")),
@@ -334,7 +363,7 @@ def test_the_xlsx_export_has_a_frozen_header_a_filter_and_numbers_as_numbers(
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert tuple(c.value for c in sheet[1]) == COLUMNS
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:N{count + 1}"
+    assert sheet.auto_filter.ref == f"A1:Q{count + 1}"
     rows = {r[0]: dict(zip(COLUMNS, r, strict=True))
             for r in sheet.iter_rows(min_row=2, values_only=True)}
     beras = rows["Beras Curah Medium"]
@@ -378,6 +407,14 @@ NAMES = st.text(st.characters(categories=("L", "N", "P", "S"), exclude_character
                 | st.just(" "), min_size=1, max_size=40).map(str.strip).filter(bool)
 
 
+def programs(qty):
+    """Nothing, a program good, or a program good with a quota per member."""
+    period = st.sampled_from(["day", "week", "month"])
+    return st.one_of(
+        st.just({}), st.builds(dict, program=NAMES),
+        st.builds(dict, program=NAMES, quota_qty=qty.filter(bool), quota_period=period))
+
+
 @st.composite
 def products(draw):
     count = draw(st.integers(1, 6))
@@ -400,7 +437,7 @@ def products(draw):
             het=draw(st.none() | st.integers(max(price, 1), 10**9)),
             min_stock=draw(qty), opening_stock=draw(qty), units=packs,
             barcodes=tuple(f"B{i}-{k}" for k in range(draw(st.integers(0, 3)))),
-            plu=draw(st.none() | st.just(100 + i))))
+            plu=draw(st.none() | st.just(100 + i)), **draw(programs(qty))))
     return [i for i in items if all(u.price is None or i.het is None
                                     or u.price <= amount(i.het, u.factor) for u in i.units)]
 

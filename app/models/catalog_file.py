@@ -33,6 +33,10 @@ kemasan        units, packs, packaging    packaging units, separated by ``;``; e
 stok           stock, opening_stock,      opening stock in base units (``1,25`` or
                stok_awal                  ``1.25``), valued at harga_pokok
 plu            —                          the scale's PLU number (1–99999)
+program        —                          government program good: MinyaKita, SPHP, ...
+kuota          quota, quota_qty           per-member quota in base units (needs program)
+periode_kuota  quota_period, periode      ``hari``, ``minggu`` or ``bulan`` (day, week,
+                                          month); empty: bulan
 =============  =========================  ==================================================
 
 ``*`` required. Other columns are ignored (the preview names them). At most
@@ -66,7 +70,8 @@ from app.models.table_file import TableRow, read_table, write_csv, write_xlsx
 from app.models.users import User, require
 
 COLUMNS = ("nama", "merek", "kategori", "satuan", "desimal", "harga", "harga_pokok", "het",
-           "stok_min", "rak", "barcode", "kemasan", "stok", "plu")
+           "stok_min", "rak", "barcode", "kemasan", "stok", "plu", "program", "kuota",
+           "periode_kuota")
 REQUIRED = ("nama", "satuan", "harga")
 ALIASES = {
     "name": "nama", "produk": "nama", "product": "nama", "nama_produk": "nama",
@@ -82,6 +87,8 @@ ALIASES = {
     "barcodes": "barcode", "kode": "barcode", "ean": "barcode",
     "units": "kemasan", "packs": "kemasan", "packaging": "kemasan",
     "stock": "stok", "opening_stock": "stok", "stok_awal": "stok",
+    "quota": "kuota", "quota_qty": "kuota",
+    "quota_period": "periode_kuota", "periode": "periode_kuota",
 }
 #: A file with more products is refused: split it (a shop has a few thousand at most).
 MAX_ROWS = 100_000
@@ -93,7 +100,13 @@ _NO = frozenset({"tidak", "t", "tdk", "no", "n", "false", "0", "salah"})
 _FIELD_COLUMN = {"name": "nama", "brand": "merek", "category": "kategori", "base_unit": "satuan",
                  "fractional": "desimal", "price": "harga", "cost": "harga_pokok", "het": "het",
                  "min_stock": "stok_min", "barcodes": "barcode", "opening_stock": "stok",
-                 "plu": "plu"}
+                 "plu": "plu", "quota_qty": "kuota", "quota_period": "periode_kuota"}
+#: Quota periods as the file writes them, and the words it reads for each.
+_PERIOD_WORD = {"day": "hari", "week": "minggu", "month": "bulan"}
+_PERIODS = {word: period for period, words in (
+    ("day", ("hari", "harian", "per_hari", "day", "daily")),
+    ("week", ("minggu", "mingguan", "per_minggu", "week", "weekly")),
+    ("month", ("bulan", "bulanan", "per_bulan", "month", "monthly"))) for word in words}
 _MONEY_COLUMNS = ("harga", "harga_pokok", "het")
 
 
@@ -263,6 +276,9 @@ def _parse_row(line: TableRow, columns: Sequence[str]) -> tuple[CatalogRow, list
         units=take("kemasan", parse_packs, fractional=fractional) or (),
         opening_stock=take("stok", parse_qty, what=_("Stok"), **qty) or 0,
         plu=take("plu", parse_plu),
+        program=" ".join(cells.get("program", "").split()),
+        quota_qty=take("kuota", parse_qty, what=_("Kuota"), fractional=fractional),
+        quota_period=take("periode_kuota", parse_period) or "month",
     )
     return CatalogRow(line.row, item, cells.get("rak", "")), problems
 
@@ -275,6 +291,15 @@ def parse_flag(text: str, *, field: str = "desimal") -> bool:
     if word in _NO:
         return False
     raise UserError(_("Tulis ya atau tidak, bukan \"{text}\".").format(text=word[:20]), field)
+
+
+def parse_period(text: str, *, field: str = "periode_kuota") -> str:
+    """``hari``/``minggu``/``bulan`` (or day/week/month) → the domain's period."""
+    word = re.sub(r"[^a-z]+", "_", (text or "").strip().lower()).strip("_")
+    if word in _PERIODS:
+        return _PERIODS[word]
+    raise UserError(_("Periode kuota harus hari, minggu atau bulan, bukan \"{text}\".").format(
+        text=(text or "").strip()[:20]), field)
 
 
 def parse_packs(text: str, *, fractional: bool, field: str = "kemasan") -> tuple[UnitInput, ...]:
@@ -342,13 +367,21 @@ def _own_problems(items: Sequence[ProductInput]) -> list[Problem]:
 def to_sheet(problems: Sequence[Problem], rows: Sequence[CatalogRow]) -> list[Problem]:
     """The domain's problems (row = item number from 1, form field names) as the file's:
     spreadsheet row and column."""
-    return [Problem(_column(p.field), p.message,
-                    rows[p.row - 1].row if p.row and p.row <= len(rows) else p.row)
-            for p in problems]
+    mapped = []
+    for p in problems:
+        row = rows[p.row - 1] if p.row and p.row <= len(rows) else None
+        mapped.append(Problem(_column(p, row), p.message, row.row if row else p.row))
+    return mapped
 
 
-def _column(field: str) -> str:
-    return "kemasan" if field.startswith("units.") else _FIELD_COLUMN.get(field, field)
+def _column(problem: Problem, row: CatalogRow | None) -> str:
+    if problem.field.startswith("units."):
+        return "kemasan"
+    if problem.field == "barcodes" and row is not None and any(
+            code in problem.message for u in row.item.units for code in u.barcodes) and not any(
+            code in problem.message for code in row.item.barcodes):
+        return "kemasan"  # the shop's check names every code in use "barcodes"
+    return _FIELD_COLUMN.get(problem.field, problem.field)
 
 
 # --- importing --------------------------------------------------------------------------
@@ -446,4 +479,6 @@ def _cells(p: dict, *, as_numbers: bool) -> tuple:
     return (p["name"], p["brand"], p["category"], p["base_unit"],
             "ya" if p["fractional"] else "tidak", money(p["price"]), money(p["cost"]),
             money(p["het"]), qty(p["min_stock"]), p["rack"], " ".join(p["codes"]), packs,
-            qty(max(p["stock"], 0)), money(p["plu"]))
+            qty(max(p["stock"], 0)), money(p["plu"]), p["program"],
+            None if p["quota_qty"] is None else qty(p["quota_qty"]),
+            "" if p["quota_qty"] is None else _PERIOD_WORD.get(p["quota_period"], ""))
