@@ -219,8 +219,9 @@ def catalog():
 
 
 @catalog.command("import", help=N_(
-    "Impor produk dari berkas CSV atau XLSX: semua baris disimpan, atau tidak satu pun bila"
-    " ada masalah. Kolom wajib: nama, satuan, harga."))
+    "Impor produk dari CSV atau XLSX: semua baris, atau tidak satu pun.\n\n"
+    "Bila ada masalah, tidak ada yang disimpan dan setiap masalah disebut dengan baris dan"
+    " kolomnya. Kolom wajib: nama, satuan, harga."))
 @common_options
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True,
@@ -286,7 +287,8 @@ def _refuse_import(problems) -> None:
 
 
 @catalog.command("export", help=N_(
-    "Ekspor produk yang dijual ke CSV atau XLSX, dengan kolom yang sama seperti impor."))
+    "Ekspor produk yang dijual ke CSV atau XLSX.\n\n"
+    "Kolomnya sama dengan impor, jadi berkasnya dapat diimpor ke gerai lain."))
 @common_options
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
               help=N_("Berkas tujuan (.csv atau .xlsx)."))
