@@ -228,7 +228,7 @@ def _later_page(doc: Document, settings: ShopSettings, c: canvas.Canvas, templat
 
 
 def _footer(printed: str, stamp: str, c: canvas.Canvas, page: int, pages: int) -> None:
-    _stamp(stamp, c)
+    """Who printed, page n of N; then the stamp, last, over everything."""
     page_w, _h = c._pagesize
     f = fonts()
     y = 10 * mm
@@ -242,6 +242,7 @@ def _footer(printed: str, stamp: str, c: canvas.Canvas, page: int, pages: int) -
     c.drawRightString(page_w - MARGIN, y, _t(_("Halaman {page} dari {pages}").format(
         page=page, pages=pages)))
     c.restoreState()
+    _stamp(stamp, c)
 
 
 class _NumberedCanvas(canvas.Canvas):
