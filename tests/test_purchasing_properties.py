@@ -64,7 +64,8 @@ def replay(movements) -> tuple[int, int, int | None, list[str]]:
         qty += m.qty
         value += m.value
         if m.kind == "receipt":
-            cost = half_up(Fraction(value * 1000, qty)) if qty > 0 else m.unit_cost
+            # A cost is never negative, even when selling ahead of receipts left the value so.
+            cost = max(half_up(Fraction(value * 1000, qty)), 0) if qty > 0 else m.unit_cost
     return qty, value, cost, wrong
 
 

@@ -256,7 +256,9 @@ def field_problems(data: ProductInput) -> list[Problem]:
         problems.append(Problem("category", _("Kategori terlalu panjang (paling banyak 60 huruf).")))
     if not _UNIT_NAME.match(data.base_unit or ""):
         problems.append(Problem("base_unit", _("Satuan dasar belum diisi atau tidak valid.")))
-    if data.het is not None and data.price > data.het:
+    if data.het is not None and data.het <= 0:
+        problems.append(Problem("het", _("HET harus lebih dari nol (kosongkan bila tidak ada).")))
+    elif data.het is not None and data.price > data.het:
         problems.append(Problem("price", _(
             "Harga jual {price} di atas HET {het}.").format(
                 price=format_rupiah(data.price), het=format_rupiah(data.het))))
