@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.models.cart import Cart, add_product, scan, set_member
+from app.models.check import run_checks
 from app.models.clock import frozen_clock
-from app.models.db import Database
+from app.models.db import Database, open_db
+from app.models.demo import build_demo
 from app.models.errors import UserError, ValidationError
 from app.models.members import create_member
 from app.models.money import MAX_QTY, QTY_SCALE
@@ -450,3 +452,49 @@ def test_accepted_purchases_never_exceed_the_quota_and_refusals_are_exactly_the_
     sold = shop.scalar("SELECT coalesce(sum(l.base_qty), 0) FROM sale_lines l"
                        " WHERE l.product_id = ?", (product.id,))
     assert sold == sum(bought.values()) * K
+
+
+# --- the demo shop -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def quota_demo(tmp_path_factory):
+    """A small demo shop with its program quotas on: six days of history."""
+    db = open_db(tmp_path_factory.mktemp("quota-demo") / "shop.db")
+    build_demo(db, products=40, days=6, seed=3, program_quotas=True)
+    yield db
+    db.close()
+
+
+def test_the_demo_shop_sells_its_quota_goods_to_members_within_their_quotas(quota_demo):
+    shop = quota_demo
+    quota_goods = {r["id"]: (r["name"], r["quota_qty"], r["quota_period"]) for r in shop.query(
+        "SELECT id, name, quota_qty, quota_period FROM products WHERE quota_qty IS NOT NULL")}
+    assert sorted(quota_goods.values()) == [("Beras SPHP 5 kg", 2 * K, "day"),
+                                            ("LPG 3 kg Isi Ulang", 4 * K, "month")]
+    sold = shop.query(
+        "SELECT DISTINCT s.member_id, s.created_at, l.product_id FROM sales s"
+        " JOIN sale_lines l ON l.sale_id = s.id JOIN products p ON p.id = l.product_id"
+        " WHERE p.quota_qty IS NOT NULL AND s.kind = 'sale'")
+    assert {row["product_id"] for row in sold} == set(quota_goods)
+    full = 0
+    for row in sold:
+        assert row["member_id"] is not None
+        status = quota_status(shop, row["member_id"], row["product_id"], at=row["created_at"])
+        assert status.bought <= status.quota  # a sale returned whole leaves 0
+        full += status.left == 0
+    assert full, "some members used up a quota: the history had to hold sales back"
+    first = shop.scalar("SELECT min(created_at) FROM sales")[:10]
+    days = (date.fromisoformat(first), date.today() + timedelta(days=1))
+    assert {s.name for s in program_sales_without_member(shop, *days)}.isdisjoint(
+        name for name, _quota, _period in quota_goods.values())
+    assert [f"{c.name}: {c.detail}" for c in run_checks(shop) if not c.ok] == []
+
+
+def test_the_demo_shop_marks_its_program_goods(shop):
+    programs = {p.name: (p.program, p.quota) for p in program_sales(
+        shop, date(2030, 1, 1), date(2030, 1, 1))}
+    assert programs == {"Beras SPHP 5 kg": ("SPHP", None), "MinyaKita 1 L": ("MinyaKita", None),
+                        "LPG 3 kg Isi Ulang": ("LPG 3 kg", None),
+                        "Pupuk Urea Bersubsidi 50 kg": ("Pupuk bersubsidi", None),
+                        "Pupuk NPK Phonska 50 kg": ("Pupuk bersubsidi", None)}

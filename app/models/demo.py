@@ -92,6 +92,21 @@ STAPLES = (
     ("Kerupuk Kemplang Palembang", "", "Makanan Ringan", "bungkus", 15000, 12000, None, 5, [], 20),
 )
 
+#: Program goods: name → (program, quota per member in base units or None, period). The
+#: quotas are this demo shop's (a real one follows its regency and the program's rules):
+#: SPHP rice two 5 kg packs a buyer a day (Bulog's limit per purchase); LPG 3 kg four
+#: cylinders a household a month (check: set per regency). MinyaKita has a HET and no limit
+#: per buyer; subsidised fertiliser goes by each farmer's RDKK allotment, not a quota here.
+#: The quotas apply with ``build_demo(program_quotas=True)``: off by default while scripts
+#: and tests that ring up any demo product without a member (the power-cut test) remain.
+PROGRAM_GOODS = {
+    "Beras SPHP 5 kg": ("SPHP", 2, "day"),
+    "MinyaKita 1 L": ("MinyaKita", None, "month"),
+    "LPG 3 kg Isi Ulang": ("LPG 3 kg", 4, "month"),
+    "Pupuk Urea Bersubsidi 50 kg": ("Pupuk bersubsidi", None, "month"),
+    "Pupuk NPK Phonska 50 kg": ("Pupuk bersubsidi", None, "month"),
+}
+
 # kind, category, sizes, cost range in rupiah: padding for large catalogs.
 _KINDS = (
     ("Sabun Cuci Piring", "Kebersihan", ("400 ml", "800 ml", "sachet"), (1000, 18000)),
@@ -155,7 +170,7 @@ def _code(rng: random.Random, taken: set[str]) -> str:
             return code
 
 
-def _staples(rng, taken) -> list[ProductInput]:
+def _staples(rng, taken, quotas: bool = False) -> list[ProductInput]:
     items = []
     for name, brand, category, unit, price, cost, het, minimum, packs, on_hand in STAPLES:
         units = tuple(UnitInput(pack, factor * _K, pack_price, (_code(rng, taken),))
@@ -164,10 +179,13 @@ def _staples(rng, taken) -> list[ProductInput]:
         loose = unit in ("kg", "liter")
         # Loose goods carry an internal code and the PLU the shop scale prints on its label.
         codes = (f"PLU{len(items) + 1:03d}",) if loose else (_code(rng, taken),)
+        program, quota, period = PROGRAM_GOODS.get(name, ("", None, "month"))
         items.append(ProductInput(
             name=name, brand=brand, category=category, base_unit=unit, price=price, cost=cost,
             het=het, min_stock=minimum * _K, barcodes=codes, units=units,
             opening_stock=on_hand * _K, plu=len(items) + 1 if loose else None,
+            program=program, quota_qty=quota * _K if quotas and quota else None,
+            quota_period=period,
         ))
     return items
 
@@ -191,7 +209,8 @@ def _generated(rng, taken, count: int) -> list[ProductInput]:
     return items
 
 
-def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int = 1) -> DemoResult:
+def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int = 1,
+               program_quotas: bool = False) -> DemoResult:
     """Fill an empty database with the demo shop: settings, users, catalog and stock history."""
     if has_users(db):
         raise UserError(_("Basis data ini sudah berisi data gerai; demo hanya dibuat di basis data"
@@ -204,12 +223,14 @@ def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int =
     # A demo is made in one go on a fresh file: if the power fails, make it again.
     db.execute("PRAGMA synchronous=OFF")
     try:
-        return _build(db, rng, products=products, days=days, seed=seed)
+        return _build(db, rng, products=products, days=days, seed=seed,
+                      program_quotas=program_quotas)
     finally:
         db.execute("PRAGMA synchronous=FULL")
 
 
-def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: int) -> DemoResult:
+def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: int,
+           program_quotas: bool) -> DemoResult:
     today = now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - timedelta(days=days)
     start_ms = int(start.replace(tzinfo=UTC).timestamp() * 1000)
@@ -218,7 +239,7 @@ def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: 
         users = [create_user(db, user=None if i == 0 else _admin(db), username=u, full_name=f,
                              role=r, secret=s) for i, (u, f, r, s) in enumerate(DEMO_USERS)]
         taken: set[str] = set()
-        items = _staples(rng, taken)[:products]
+        items = _staples(rng, taken, program_quotas)[:products]
         items += _generated(rng, taken, products - len(items))
         plan = history.plan_sales(rng, items, days)
         items = history.stock_for_plan(items, plan, rng)

@@ -13,6 +13,7 @@ from app.models.db import Database
 from app.models.members import Member, create_member, get_member
 from app.models.money import QTY_SCALE
 from app.models.products import ProductInput
+from app.models.program_goods import cart_quota_problem
 from app.models.returns import return_items
 from app.models.sales import PaymentInput, complete_sale, quick_cash_amounts, returnable_lines
 from app.models.shifts import DENOMINATIONS, close_shift, open_shift, shift_summary
@@ -103,6 +104,8 @@ def run_history(db: Database, *, rng: random.Random, plan, product_ids: list[str
         for minute, lines in zip(minutes, sales, strict=True):
             with frozen_clock(_local(midnight, zone, minute / 60)):
                 result = _sell(db, rng, lines, product_ids, pack_codes, cashier, members)
+                if result is None:  # all of it was program goods beyond the quotas
+                    continue
                 count += 1
                 if rng.random() < 0.012:
                     first = returnable_lines(db, result.sale_id)[0]
@@ -136,10 +139,11 @@ def _sell(db, rng, lines, product_ids, pack_codes, cashier, members):
         else:
             cart = carts.add_product(db, cart, product_ids[line.item], qty=line.qty)
     member = rng.choice(members) if rng.random() < 0.3 else None
-    if member is not None:
-        cart = carts.set_member(cart, member)
+    cart = _within_quotas(db, rng, carts.set_member(cart, member), members)
+    if cart is None:
+        return None
     roll, total = rng.random(), cart.total
-    if member is not None and roll < 0.3 and get_member(db, member.id).credit_left >= total:
+    if cart.member_id and roll < 0.3 and get_member(db, cart.member_id).credit_left >= total:
         payments = [PaymentInput("bon", total)]
     elif roll < 0.45:
         payments = [PaymentInput("qris", total, f"QR{rng.randrange(10**8, 10**9)}")]
@@ -148,3 +152,18 @@ def _sell(db, rng, lines, product_ids, pack_codes, cashier, members):
     else:
         payments = [PaymentInput("cash", rng.choice(quick_cash_amounts(total)))]
     return complete_sale(db, user=cashier, till=TILL, cart=cart, payments=payments)
+
+
+def _within_quotas(db, rng, cart: carts.Cart, members: list[Member]) -> carts.Cart | None:
+    """Program goods with a quota go to members only, within what each may still buy: a
+    buyer of LPG shows a member card, and what is over the quota stays on the shelf."""
+    if cart_quota_problem(db, cart) is None:
+        return cart
+    if cart.member_id is None:
+        cart = carts.set_member(cart, rng.choice(members))
+    kept = replace(cart, lines=())
+    for line in cart.lines:
+        candidate = replace(kept, lines=kept.lines + (line,))
+        if cart_quota_problem(db, candidate) is None:
+            kept = candidate
+    return kept if kept.lines else None
