@@ -311,7 +311,8 @@ def test_valuation_pdf_xlsx_and_csv_agree_with_the_stock_ledger(
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames == ["Persediaan", "Per kategori"]
     ws = book["Persediaan"]
-    assert ws.freeze_panes == "A6"
+    assert ws.freeze_panes == "A6" and ws.print_title_rows == "$5:$5"
+    assert ws.oddFooter.right.text == "Halaman &P dari &N"      # page n of N on paper too
     header = [c.value for c in ws[5]]
     assert header == ["Kategori", "Produk", "Satuan", "Stok", "HPP per satuan (Rp)",
                       "Nilai (Rp)"]

@@ -407,9 +407,14 @@ def report_table(table: ReportTable, width: float) -> list:
     for n, line in enumerate(table.lines):
         r = len(rows)
         if line.style == GROUP:
-            rows.append([_para(line.cells[0], bold)] + [""] * (n_cols - 1))
+            # Drawn across the empty cells rather than spanned: spans make every page break
+            # of a long table slower.
+            rows.append([_fit(line.cells[0], width - 2 * PAD, bold=True, size=size)]
+                        + [""] * (n_cols - 1))
+            commands += [("FONTNAME", (0, r), (0, r), fonts().bold),
+                         ("ALIGN", (0, r), (0, r), "LEFT"),
+                         ("BACKGROUND", (0, r), (-1, r), GROUP_BG)]
             # A heading never ends a page: it keeps its first line with it.
-            commands += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_BG)]
             if n + 1 < len(table.lines):
                 commands.append(("NOSPLIT", (0, r), (-1, r + 1)))
             continue

@@ -185,7 +185,7 @@ def low_stock_tables(db: Database) -> tuple[ReportTable, ReportTable]:
     """(by category, for paper; one flat list, for a spreadsheet)."""
     groups = _by_category(stock_views.low_stock(db))
     qty_columns = (Column(_("Satuan")), Column(_("Stok"), QTY), Column(_("Minimum"), QTY),
-                   Column(_("Kurang dari minimum"), QTY))
+                   Column(_("Kekurangan"), QTY))
     grouped, flat = [], []
     count = 0
     for category, rows in groups:

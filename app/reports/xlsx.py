@@ -60,10 +60,13 @@ class _Formats:
         self.book = book
         self._cache: dict[tuple, object] = {}
 
-    def get(self, *, bold=False, num=None, top=0, bg=None, wrap=False, size=None):
-        key = (bold, num, top, bg, wrap, size)
+    def get(self, *, bold=False, num=None, top=0, bg=None, wrap=False, size=None,
+            right=False):
+        key = (bold, num, top, bg, wrap, size, right)
         if key not in self._cache:
             spec = {"bold": bold, "top": top, "valign": "top"}
+            if right:
+                spec["align"] = "right"
             if num:
                 spec["num_format"] = num
             if bg:
@@ -82,7 +85,7 @@ def _write_table(ws, table: ReportTable, fmt: _Formats) -> None:
     ws.set_row(HEADER_ROW, 30)
     for i, column in enumerate(columns):
         ws.write_string(HEADER_ROW, i, column.title,
-                        fmt.get(bold=True, bg="#E4E4E4", wrap=True, top=1))
+                        fmt.get(bold=True, bg="#E4E4E4", wrap=True, top=1, right=column.numeric))
     row = HEADER_ROW
     last_data = HEADER_ROW
     for line in table.lines:
@@ -148,6 +151,6 @@ def workbook_bytes(tables: Sequence[ReportTable], *, settings: ShopSettings, tit
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(HEADER_ROW)
         ws.set_footer("&L&8" + _footer_text(printed) + "&R&8" + _footer_text(
-            _("Halaman {page} dari {pages}").format(page="&P", pages="&N")))
+            _("Halaman {page} dari {pages}")).format(page="&P", pages="&N"))
     book.close()
     return out.getvalue()
