@@ -156,6 +156,15 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
         report.add("sale_commit_p99", _percentile(ours, 99), _percentile(base, 99))
         render = bench_till.receipt_render(db, sale_id, 20 if quick else 100)
         report.add("receipt_render_p50", _percentile(render, 50), None)
+        from app import bench_stock
+        ours, base = bench_stock.on_hand(db, raw, runs * 2)
+        report.add(f"stock_on_hand_{products // 1000}k", statistics.median(ours),
+                   statistics.median(base), target=50)
+        busy = product_ids[0]
+        moves = bench_stock.busy_year(db, busy, per_day=15 if quick else 60)
+        ours, base = bench_stock.card(db, raw, busy, runs * 2)
+        report.add(f"stock_card_year_{moves // 1000}k_moves", statistics.median(ours),
+                   statistics.median(base), target=50)
         raw.close()
         db.close()
 
