@@ -456,3 +456,17 @@ def test_quantities_line_up_on_their_decimal_comma(values):
 def test_a_quantity_reaches_the_spreadsheet_exactly(qty):
     number = qty_number(qty)
     assert number * 1000 == qty
+
+
+def test_without_dejavu_the_documents_fall_back_to_helvetica(
+        shop, oil, bendahara, tmp_path, monkeypatch, clock):
+    """The bundle on a Windows shop PC may lack DejaVu: letters Helvetica lacks are folded,
+    and the figures stay the same."""
+    monkeypatch.setattr(document_pdf, "FONT_DIR", tmp_path / "no-fonts")
+    monkeypatch.setattr(document_pdf, "_fonts", None)
+    path = write_valuation(shop, tmp_path / "nilai.pdf", printed_by=bendahara)
+    text = pdf_text(path)
+    assert b"Helvetica" in path.read_bytes() and b"GeraiSans" not in path.read_bytes()
+    total = sum(c.value for c in stock_views.valuation(shop))
+    assert numbers_after(row(text, "Total persediaan ("), "produk)") == [total]
+    assert "Halaman 1 dari" in text

@@ -73,22 +73,22 @@ class _Fonts:
     encoding: str | None
 
 
+#: Where the faces are looked for (the receipts' folder: one place to point elsewhere).
+FONT_DIR = DEJAVU_DIR
+#: The PDF name of each face and its file.
+_FACES = {"GeraiSans": "DejaVuSansCondensed.ttf", "GeraiSans-Bold": "DejaVuSansCondensed-Bold.ttf"}
 _fonts: _Fonts | None = None
 
 
 def fonts() -> _Fonts:
+    """DejaVu Sans Condensed, registered once; Helvetica where the system lacks it."""
     global _fonts
     if _fonts is None:
-        regular = DEJAVU_DIR / "DejaVuSansCondensed.ttf"
-        bold = DEJAVU_DIR / "DejaVuSansCondensed-Bold.ttf"
         try:
-            pdfmetrics.registerFont(TTFont("GeraiSans", str(regular)))
-            pdfmetrics.registerFont(
-                TTFont("GeraiSans-Bold", str(bold if bold.exists() else regular)))
-            pdfmetrics.registerFontFamily("GeraiSans", normal="GeraiSans", bold="GeraiSans-Bold",
-                                          italic="GeraiSans", boldItalic="GeraiSans-Bold")
-            _fonts = _Fonts("GeraiSans", "GeraiSans-Bold", None)
-        except (OSError, TTFError):  # no DejaVu here: the built-in font will do
+            for name, file in _FACES.items():
+                pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+            _fonts = _Fonts(*_FACES, None)
+        except (OSError, TTFError):
             _fonts = _Fonts("Helvetica", "Helvetica-Bold", "cp1252")
     return _fonts
 
