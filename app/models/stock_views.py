@@ -53,6 +53,13 @@ def _as_date(value, field: str) -> date | None:
             text=str(value)[:20]), field) from None
 
 
+def _tuples(db: Database, sql: str, params=()):
+    """Rows as plain tuples: for the long lists, where sqlite3.Row costs time."""
+    cursor = db.conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)
+
+
 def day_bounds(db: Database, date_from, date_to) -> tuple[str, str]:
     """The UTC ISO range [start, end) of the shop's days ``date_from``..``date_to``
     (inclusive; None leaves that side open)."""
@@ -115,12 +122,12 @@ def stock_card(db: Database, product_id: str, date_from=None, date_to=None) -> S
     opening = db.one("SELECT coalesce(sum(qty), 0), coalesce(sum(value), 0)"
                      " FROM stock_movements WHERE product_id = ? AND created_at < ?",
                      (product_id, start)) if start else (0, 0)
-    rows = db.query(
+    users = dict(_tuples(db, "SELECT id, full_name FROM users"))
+    rows = _tuples(
+        db,
         "SELECT m.id, m.created_at, m.kind, m.qty, m.value, m.doc_type, m.doc_id,"
-        " coalesce(s.number, c.number, w.number, g.number, b.number),"
-        " coalesce(u.full_name, ''), m.reason"
+        " coalesce(s.number, c.number, w.number, g.number, b.number), m.user_id, m.reason"
         " FROM stock_movements m"
-        " LEFT JOIN users u ON u.id = m.user_id"
         " LEFT JOIN sales s ON m.doc_type IN ('sale', 'return', 'void') AND s.id = m.doc_id"
         " LEFT JOIN stock_counts c ON m.doc_type = 'stock_count' AND c.id = m.doc_id"
         " LEFT JOIN writeoffs w ON m.doc_type = 'writeoff' AND w.id = m.doc_id"
@@ -129,15 +136,17 @@ def stock_card(db: Database, product_id: str, date_from=None, date_to=None) -> S
         " WHERE m.product_id = ? AND m.created_at >= ? AND m.created_at < ?"
         " ORDER BY m.id", (product_id, start, end))
     qty, value = opening[0], opening[1]
-    labels: dict[str, str] = {}
+    labels = {kind: kind_label(kind) for kind in stock.KINDS}
     lines = []
-    for (id_, at, kind, moved, worth, doc_type, doc_id, number, user_name,
+    append = lines.append
+    # A year of a busy product is tens of thousands of rows: one plain loop, no lookups
+    # but two dicts.
+    for (id_, at, kind, moved, worth, doc_type, doc_id, number, user_id,
          reason) in rows:
         qty += moved
         value += worth
-        label = labels.get(kind) or labels.setdefault(kind, kind_label(kind))
-        lines.append(CardLine(id_, at, kind, label, moved, worth, qty, value, doc_type, doc_id,
-                              number, user_name, reason))
+        append(CardLine(id_, at, kind, labels.get(kind) or kind, moved, worth, qty, value,
+                        doc_type, doc_id, number, users.get(user_id, ""), reason))
     return StockCard(product["id"], product["name"], product["base_unit"], opening[0],
                      opening[1], tuple(lines))
 
@@ -154,7 +163,7 @@ class StockRow(NamedTuple):
     value: int
     average_cost: int        # rupiah per base unit (stock.average_cost)
     min_stock: int
-    archived: bool
+    archived: int            # 1 when archived (SQLite's boolean, read as it is)
 
 
 #: stock.average_cost in SQL: value / qty rounded half up, never below zero; the product's
@@ -164,13 +173,14 @@ _AVERAGE = ("CASE WHEN coalesce(b.qty, 0) <= 0 THEN p.cost WHEN b.value <= 0 THE
 
 
 def stock_on_hand(db: Database) -> list[StockRow]:
-    """Every product (archived ones too, flagged) with its stock, value and average cost,
-    by name: one query."""
-    return list(map(StockRow._make, db.conn.execute(
+    """Every product (archived ones too, flagged) with its stock, value and average cost:
+    one query, in the order the products were added. Not sorted here: sorting 50,000 names
+    costs as much as reading them, and each screen or report sorts its own way."""
+    return list(map(StockRow._make, _tuples(
+        db,
         "SELECT p.id, p.name, p.category, p.base_unit, coalesce(b.qty, 0),"
         f" coalesce(b.value, 0), {_AVERAGE}, p.min_stock, p.archived"
-        " FROM products p LEFT JOIN stock_balances b ON b.product_id = p.id"
-        " ORDER BY p.name COLLATE NOCASE, p.id")))
+        " FROM products p LEFT JOIN stock_balances b ON b.product_id = p.id")))
 
 
 @dataclass(frozen=True)
@@ -193,7 +203,8 @@ def low_stock(db: Database) -> list[LowStock]:
     return [LowStock(*r) for r in db.query(
         "SELECT p.id, p.name, p.category, p.base_unit, coalesce(b.qty, 0), p.min_stock"
         " FROM products p LEFT JOIN stock_balances b ON b.product_id = p.id"
-        " WHERE p.archived = 0 AND p.min_stock > 0 AND coalesce(b.qty, 0) <= p.min_stock"
+        # "+": scanning the table beats the products_name index here (one lookup a row).
+        " WHERE +p.archived = 0 AND p.min_stock > 0 AND coalesce(b.qty, 0) <= p.min_stock"
         " ORDER BY p.category COLLATE NOCASE, p.name COLLATE NOCASE, p.id")]
 
 
