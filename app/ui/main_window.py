@@ -19,6 +19,7 @@ from app.models.clock import format_local, now
 from app.models.users import role_label
 from app.ui.audit_screen import AuditScreen
 from app.ui.products_screen import ProductsScreen
+from app.ui.purchasing_screen import PurchasingScreen
 from app.ui.session import Session
 from app.ui.settings_screen import SettingsScreen
 from app.ui.till_screen import TillScreen
@@ -46,6 +47,9 @@ class MainWindow(QMainWindow):
             areas.append(("audit", _("Log audit"), lambda: AuditScreen(session)))
         if session.can("user.manage"):
             areas.append(("users", _("Akun pengguna"), lambda: UsersScreen(session)))
+        # After the older areas, so their Ctrl+number keys stay what people learned.
+        if any(session.can(p) for p in ("purchase.manage", "goods.receive", "payable.pay")):
+            areas.append(("purchasing", _("Pembelian"), lambda: PurchasingScreen(session)))
         areas.append(("settings", _("Pengaturan gerai"),
                       lambda: SettingsScreen(session, on_saved=self.refresh_status)))
         self._factories = {}

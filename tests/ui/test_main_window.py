@@ -20,10 +20,10 @@ Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 AREAS_BY_ROLE = {
     "kasir": ["till", "products", "settings"],
-    "bendahara": ["products", "audit", "settings"],
-    "manajer": ["till", "products", "audit", "users", "settings"],
+    "bendahara": ["products", "audit", "purchasing", "settings"],
+    "manajer": ["till", "products", "audit", "users", "purchasing", "settings"],
     "pengawas": ["products", "audit", "settings"],
-    "admin": ["till", "products", "audit", "users", "settings"],
+    "admin": ["till", "products", "audit", "users", "purchasing", "settings"],
 }
 FULL_NAMES = {"kasir": "Agus Saputra", "bendahara": "Dewi Lestari", "manajer": "Siti Aminah",
               "pengawas": "Bambang Sutrisno", "admin": "Rahmat Hidayat"}
