@@ -241,11 +241,17 @@ def from_po(db: Database, po: PurchaseOrder, *, receiving: bool = False) -> Draf
         pack = next((p for p in packs_of(product) if p.unit_id == po_line.unit_id),
                     Pack(po_line.unit_id, po_line.unit_name, po_line.factor))
         if receiving:
-            due = po_line.remaining_base * QTY_SCALE // po_line.factor
-            if not due:
+            if not po_line.remaining_base:
                 continue
+            due, price = po_line.remaining_base * QTY_SCALE // po_line.factor, po_line.unit_price
+            if po_line.remaining_base * QTY_SCALE % po_line.factor or (
+                    pack.factor != QTY_SCALE and due % QTY_SCALE):
+                # Part of a pack is still due (loose pieces came before): count pieces.
+                pack = packs_of(product)[0]
+                due = po_line.remaining_base
+                price = div_round_half_up(po_line.unit_price * QTY_SCALE, po_line.factor)
             lines.append(DraftLine(product.id, product.name, packs_of(product), pack,
-                                   product.fractional, due, po_line.unit_price,
+                                   product.fractional, due, price,
                                    po_line_id=po_line.id, expected=due))
         else:
             lines.append(DraftLine(product.id, product.name, packs_of(product), pack,
