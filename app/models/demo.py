@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.i18n import _
-from app.models import catalog, stock
+from app.models import catalog, demo_purchasing, stock
 from app.models import demo_history as history
 from app.models.barcodes import with_check_digit
 from app.models.clock import frozen_clock, now
@@ -242,18 +242,24 @@ def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: 
         items = _staples(rng, taken, program_quotas)[:products]
         items += _generated(rng, taken, products - len(items))
         plan = history.plan_sales(rng, items, days)
-        items = history.stock_for_plan(items, plan, rng)
+        items, buying = demo_purchasing.plan_buying(
+            items, history.stock_for_plan(items, plan, rng), plan, rng)
         manager = next(u for u in users if u.role == "manajer")
         catalog.import_products(db, user=manager, items=items)
         members = history.make_members(db, rng, manager)
         admin = _admin(db)
         save_till_settings(db, user=admin, settings=TillSettings(qris_static=demo_static_qris()))
-    product_ids = [r[0] for r in db.query("SELECT id FROM products ORDER BY rowid")]
+        product_ids = [r[0] for r in db.query("SELECT id FROM products ORDER BY rowid")]
+        buyer = demo_purchasing.DemoBuyer(
+            db, rng=rng, manager=manager, clerk=next(u for u in users if u.role == "kasir"),
+            treasurer=next(u for u in users if u.role == "bendahara"), items=items,
+            product_ids=product_ids, buying=buying, zone=DEMO_SETTINGS.zone)
     pack_codes = [[code for unit in item.units for code in unit.barcodes] for item in items]
     cashiers = [u for u in users if u.role == "kasir"]
     sales = history.run_history(db, rng=rng, plan=plan, product_ids=product_ids,
                                 pack_codes=pack_codes, cashiers=cashiers, manager=manager,
-                                members=members, first_day=start, zone=DEMO_SETTINGS.zone)
+                                members=members, first_day=start, zone=DEMO_SETTINGS.zone,
+                                buyer=buyer)
     _stock_corrections(db, rng, manager, start, days)
     return DemoResult(products=len(items), users=len(users), days=days, sales=sales)
 

@@ -92,14 +92,22 @@ def _local(day_start_utc: datetime, zone: str, hours: float) -> datetime:
 
 def run_history(db: Database, *, rng: random.Random, plan, product_ids: list[str],
                 pack_codes: list[list[str]], cashiers: list[User], manager: User,
-                members: list[Member], first_day: datetime, zone: str) -> int:
-    """Play the plan through the till's own domain calls; returns the number of sales."""
+                members: list[Member], first_day: datetime, zone: str, buyer=None) -> int:
+    """Play the plan through the till's own domain calls; returns the number of sales.
+
+    ``buyer`` (demo_purchasing.DemoBuyer) orders and receives goods between the days and
+    takes members' pre-orders at the till once the shift is open."""
     count = 0
     for day, sales in enumerate(plan):
         midnight = first_day + timedelta(days=day)
         cashier = cashiers[day % len(cashiers)]
+        if buyer is not None:
+            buyer.before_day(day, midnight)
         with frozen_clock(_local(midnight, zone, 7.5)):
             open_shift(db, user=cashier, till=TILL, opening_float=300_000)
+        if buyer is not None:
+            with frozen_clock(_local(midnight, zone, 7.75)):
+                buyer.at_the_till(day, len(plan), cashier=cashier, till=TILL, members=members)
         minutes = sorted(rng.uniform(8 * 60, 20 * 60) for _ in sales)
         for minute, lines in zip(minutes, sales, strict=True):
             with frozen_clock(_local(midnight, zone, minute / 60)):
