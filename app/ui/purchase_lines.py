@@ -34,10 +34,12 @@ from app.i18n import _
 from app.models import purchase_drafts as drafts
 from app.models.errors import UserError, ValidationError
 from app.models.money import format_number, format_qty, format_rupiah
-from app.models.products import search_products
+from app.models.products import find_by_barcode, search_products
 from app.ui.widgets import FieldError
 
 SEARCH_DELAY_MS = 150
+#: Digits typed into a cell this long that are a known barcode came from the scanner.
+MIN_BARCODE = 8
 PACKS_ROLE = Qt.ItemDataRole.UserRole + 1
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -192,7 +194,6 @@ class LinesEditor(QWidget):
         self.scan.textEdited.connect(lambda _text: self._timer.start())
         self.suggestions = QListWidget()
         self.suggestions.setObjectName("suggestions")
-        self.suggestions.setMaximumHeight(160)
         self.suggestions.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.suggestions.itemActivated.connect(self._pick)
         self.suggestions.hide()
@@ -302,9 +303,13 @@ class LinesEditor(QWidget):
                 name=row.name, stock=format_qty(row.stock, row.base_unit)))
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.suggestions.addItem(item)
-        self.suggestions.setVisible(self.suggestions.count() > 0)
-        if self.suggestions.count():
+        count = self.suggestions.count()
+        if count:
+            # As tall as its picks (up to eight), so the lines below stay in view.
+            rows = min(count, 8) * self.suggestions.sizeHintForRow(0)
+            self.suggestions.setFixedHeight(rows + 2 * self.suggestions.frameWidth())
             self.suggestions.setCurrentRow(0)
+        self.suggestions.setVisible(count > 0)
 
     def _pick(self, item: QListWidgetItem) -> None:
         product_id = item.data(Qt.ItemDataRole.UserRole)
@@ -370,6 +375,10 @@ class LinesEditor(QWidget):
         line = self.draft.lines[row]
         if (line.pack.unit_id if key == "pack" else show(line, key)) == value:
             return
+        if key != "pack" and self._is_scan(value):
+            # The scanner fired while the cursor was in a cell: it is a scan, not a quantity.
+            self._added(lambda: drafts.scan(self.db, self.draft, value))
+            return
         change = {
             "qty": lambda: drafts.set_qty(self.draft, row, value),
             "price": lambda: drafts.set_price(self.draft, row, value),
@@ -381,6 +390,11 @@ class LinesEditor(QWidget):
             # Back to the cell that was refused, once the editor has closed.
             col = next(i for i, c in enumerate(self.columns) if c.key == key)
             QTimer.singleShot(0, lambda: self._reopen(row, col))
+
+    def _is_scan(self, text: str) -> bool:
+        text = (text or "").strip()
+        return len(text) >= MIN_BARCODE and text.isdigit() and bool(
+            find_by_barcode(self.db, text))
 
     def _reopen(self, row: int, col: int) -> None:
         if row < self.table.rowCount():

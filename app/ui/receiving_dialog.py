@@ -105,6 +105,7 @@ class ReceivingDialog(QDialog):
         middle.addWidget(self.total, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.form.general, 1)
+        buttons.addStretch()
         buttons.addWidget(cancel)
         buttons.addWidget(post)
         layout = QVBoxLayout(self)
