@@ -306,6 +306,113 @@ def catalog_export(ctx, db_path, out, fmt):
     click.echo(_("{n} produk ditulis ke {path}.").format(n=count, path=out))
 
 
+#: ``gerai report NAME``: the reports of stock and purchasing so far (issue 8 adds more).
+REPORTS = ("stock", "low-stock", "stock-card", "near-expiry", "susut", "program-goods", "po",
+           "supplier-statement")
+
+
+def _login(db, username: str):
+    """The user a report is printed by: PIN or password from GERAI_PIN or asked for."""
+    from app.models.users import authenticate
+
+    secret = os.environ.get("GERAI_PIN") or click.prompt(
+        _("PIN atau kata sandi {user}").format(user=username), hide_input=True, err=True)
+    return authenticate(db, username=username, secret=secret)
+
+
+def _period(date_from, date_to, *, required: bool):
+    from app.models.errors import UserError
+
+    if required and (date_from is None or date_to is None):
+        raise click.UsageError(_("Laporan ini perlu --from dan --to (TTTT-BB-HH)."))
+    start = date_from.date() if date_from else None
+    end = date_to.date() if date_to else None
+    if start and end and start > end:
+        raise UserError(_("Periode terbalik: --from {start} sesudah --to {end}.").format(
+            start=start.isoformat(), end=end.isoformat()), "from")
+    return start, end
+
+
+@cli.command(help=N_(
+    "Cetak laporan ke PDF, XLSX atau CSV.\n\n"
+    "NAMA: stock (nilai persediaan), low-stock, stock-card (--product), near-expiry (--days),"
+    " susut, program-goods, po (--number, PDF), supplier-statement (--supplier, PDF)."))
+@common_options
+@click.argument("name", type=click.Choice(REPORTS))
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]),
+              help=N_("Tanggal awal (TTTT-BB-HH)."))
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]),
+              help=N_("Tanggal akhir (TTTT-BB-HH), ikut dihitung."))
+@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "csv"]), default="pdf",
+              show_default=True, help=N_("Format berkas."))
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help=N_("Berkas tujuan."))
+@click.option("--user", "username", required=True,
+              help=N_("Pengguna yang mencetak; PIN/kata sandi ditanyakan (atau GERAI_PIN)."))
+@click.option("--product", help=N_("Barcode atau nama persis produk (stock-card)."))
+@click.option("--supplier", help=N_("Nama pemasok (supplier-statement)."))
+@click.option("--number", help=N_("Nomor pesanan pembelian (po)."))
+@click.option("--days", type=click.IntRange(0, 3650), default=30, show_default=True,
+              help=N_("Berapa hari ke depan (near-expiry)."))
+@click.pass_context
+def report(ctx, db_path, name, date_from, date_to, fmt, out, username, product, supplier,
+           number, days):
+    from app.models.errors import UserError
+
+    if name in ("po", "supplier-statement", "stock-card") and fmt != "pdf":
+        raise click.UsageError(_("Laporan {name} hanya dalam PDF.").format(name=name))
+    start, end = _period(date_from, date_to, required=name in ("susut", "program-goods"))
+    db = _open(_db(db_path, ctx), create=False)
+    try:
+        user = _login(db, username)
+        if name == "stock":
+            from app.reports.stock_reports import write_valuation
+            path = write_valuation(db, out, fmt, printed_by=user)
+        elif name == "low-stock":
+            from app.reports.stock_reports import write_low_stock
+            path = write_low_stock(db, out, fmt, printed_by=user)
+        elif name == "near-expiry":
+            from app.reports.goods_reports import write_near_expiry
+            path = write_near_expiry(db, out, days, fmt, printed_by=user)
+        elif name == "susut":
+            from app.reports.goods_reports import write_susut
+            path = write_susut(db, out, start, end, fmt, printed_by=user)
+        elif name == "program-goods":
+            from app.reports.goods_reports import write_program_goods
+            path = write_program_goods(db, out, start, end, fmt, printed_by=user)
+        elif name == "stock-card":
+            from app.models.products import find_by_barcode
+            from app.reports.stock_reports import write_stock_card_pdf
+            if not product:
+                raise click.UsageError(_("Sebutkan --product (barcode atau nama)."))
+            hit = find_by_barcode(db, product.strip())
+            product_id = hit.product.id if hit else db.scalar(
+                "SELECT id FROM products WHERE name = ? COLLATE NOCASE", (product.strip(),))
+            if product_id is None:
+                raise UserError(_("Produk {text} tidak ditemukan.").format(text=product))
+            path = write_stock_card_pdf(db, product_id, out, start, end, printed_by=user)
+        elif name == "po":
+            from app.models.purchasing import find_po
+            from app.reports.purchasing_pdf import write_po_pdf
+            if not number:
+                raise click.UsageError(_("Sebutkan --number (nomor pesanan)."))
+            path = write_po_pdf(db, find_po(db, number).id, out, printed_by=user)
+        else:
+            from app.models.suppliers import list_suppliers
+            from app.reports.purchasing_pdf import write_supplier_statement_pdf
+            if not supplier:
+                raise click.UsageError(_("Sebutkan --supplier (nama pemasok)."))
+            found = [s for s in list_suppliers(db, include_archived=True)
+                     if s.name.lower() == supplier.strip().lower()]
+            if not found:
+                raise UserError(_("Pemasok {name} tidak ditemukan.").format(name=supplier))
+            path = write_supplier_statement_pdf(db, found[0].id, out, start, end,
+                                                printed_by=user)
+    finally:
+        db.close()
+    click.echo(_("Laporan ditulis ke {path}.").format(path=path))
+
+
 @cli.command(help=N_("Ukur kecepatan terhadap SQLite mentah dalam proses yang sama."))
 @common_options
 @click.option("--quick", is_flag=True, help=N_("Putaran kecil, selesai dalam satu menit."))
