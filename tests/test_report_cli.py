@@ -11,10 +11,10 @@ import pytest
 
 from app.cli import run
 from app.models import purchasing
+from app.models.demo import DEMO_USERS
 from app.models.money import format_number
 from app.models.purchasing import LineInput
 from app.models.suppliers import list_suppliers
-from app.models.demo import DEMO_USERS
 
 DEMO_SECRETS = {username: secret for username, _name, _role, secret in DEMO_USERS}
 
