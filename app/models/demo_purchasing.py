@@ -46,6 +46,8 @@ DISTRIBUTORS = (
      {"Pupuk"}),
 )
 WEEK = 7
+#: Days from delivery to the best-before date, by category (goods without one have none).
+SHELF_LIFE = {"Susu": 45, "Tepung": 120, "Bumbu": 180, "Makanan Kaleng": 365, "Telur": 21}
 MONTH = 30
 #: Only the staple goods (the first items of the demo catalog) are bought in the history.
 STAPLE_NAMES = 34
@@ -164,10 +166,11 @@ class DemoBuyer:
                 if left <= 0:
                     continue
                 expiry = None
-                if self.items[self.product_ids.index(line.product_id)].category in (
-                        "Susu", "Makanan Kaleng", "Bumbu", "Tepung"):
+                life = SHELF_LIFE.get(self.items[self.product_ids.index(line.product_id)]
+                                      .category)
+                if life:
                     expiry = (local_date(now_iso(), self.zone)
-                              + timedelta(days=self.rng.randrange(60, 400)))
+                              + timedelta(days=life + self.rng.randrange(-10, 11)))
                 lines.append(receiving.ReceiptLineInput(
                     line.product_id, left, line.unit_price, line.unit_id,
                     lot=f"L{self.rng.randrange(10_000, 99_999)}" if expiry else "",
