@@ -126,8 +126,10 @@ def cli(ctx: click.Context, db_path: Path | None, first_paint_probe: bool) -> No
               help=N_("Benih acak: benih yang sama memberi gerai yang sama."))
 @click.option("--if-missing", is_flag=True,
               help=N_("Tidak melakukan apa-apa bila basis data sudah ada."))
+@click.option("--quotas/--no-quotas", default=True, show_default=True,
+              help=N_("Kuota per anggota untuk beras SPHP dan LPG 3 kg."))
 @click.pass_context
-def demo(ctx, db_path, days, products, seed, if_missing):
+def demo(ctx, db_path, days, products, seed, if_missing, quotas):
     from app.models.demo import build_demo
 
     path = _db(db_path, ctx)
@@ -136,7 +138,8 @@ def demo(ctx, db_path, days, products, seed, if_missing):
         click.echo(_("Basis data sudah ada: {path}").format(path=path), err=True)
         return
     with _new_shop_file(path, existed) as db:
-        result = build_demo(db, products=products, days=days, seed=seed)
+        result = build_demo(db, products=products, days=days, seed=seed,
+                            program_quotas=quotas)
         db.checkpoint("TRUNCATE")
     click.echo(_("Gerai demo dibuat: {products} produk, {users} pengguna, {days} hari riwayat"
                  " dengan {sales} penjualan di {path}").format(
