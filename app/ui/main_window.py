@@ -22,6 +22,7 @@ from app.ui.products_screen import ProductsScreen
 from app.ui.purchasing_screen import PurchasingScreen
 from app.ui.session import Session
 from app.ui.settings_screen import SettingsScreen
+from app.ui.stock_screen import StockScreen
 from app.ui.till_screen import TillScreen
 from app.ui.users_screen import UsersScreen
 
@@ -50,6 +51,9 @@ class MainWindow(QMainWindow):
         # After the older areas, so their Ctrl+number keys stay what people learned.
         if any(session.can(p) for p in ("purchase.manage", "goods.receive", "payable.pay")):
             areas.append(("purchasing", _("Pembelian"), lambda: PurchasingScreen(session)))
+        if any(session.can(p) for p in ("stock.count", "stock.handle", "stock.adjust",
+                                        "report.stock")):
+            areas.append(("stock", _("Stok"), lambda: StockScreen(session)))
         areas.append(("settings", _("Pengaturan gerai"),
                       lambda: SettingsScreen(session, on_saved=self.refresh_status)))
         self._factories = {}

@@ -19,11 +19,11 @@ from app.ui.users_screen import UsersScreen
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 AREAS_BY_ROLE = {
-    "kasir": ["till", "products", "settings"],
-    "bendahara": ["products", "audit", "purchasing", "settings"],
-    "manajer": ["till", "products", "audit", "users", "purchasing", "settings"],
-    "pengawas": ["products", "audit", "settings"],
-    "admin": ["till", "products", "audit", "users", "purchasing", "settings"],
+    "kasir": ["till", "products", "stock", "settings"],
+    "bendahara": ["products", "audit", "purchasing", "stock", "settings"],
+    "manajer": ["till", "products", "audit", "users", "purchasing", "stock", "settings"],
+    "pengawas": ["products", "audit", "stock", "settings"],
+    "admin": ["till", "products", "audit", "users", "purchasing", "stock", "settings"],
 }
 FULL_NAMES = {"kasir": "Agus Saputra", "bendahara": "Dewi Lestari", "manajer": "Siti Aminah",
               "pengawas": "Bambang Sutrisno", "admin": "Rahmat Hidayat"}
