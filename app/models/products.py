@@ -67,6 +67,7 @@ class Product:
     units: tuple[PackUnit, ...] = ()
     stock: int = 0
     plu: int | None = None   # the number a shop scale prints for this product
+    rack: str = ""           # where it stands in the shop (rak), for stock counts by rack
     program: str = ""        # a government program good (MinyaKita, SPHP ...); "" = not one
     quota_qty: int | None = None   # base-unit thousandths one member may buy per period
     quota_period: str = "month"
@@ -119,6 +120,7 @@ class ProductInput:
     units: tuple[UnitInput, ...] = field(default_factory=tuple)
     opening_stock: int = 0
     plu: int | None = None
+    rack: str = ""
     program: str = ""
     quota_qty: int | None = None
     quota_period: str = "month"
@@ -207,6 +209,7 @@ def read_product_form(
         fractional=fractional, price=price or 0, cost=cost or 0, min_stock=min_stock or 0,
         het=het, barcodes=tuple(split_codes(form.get("barcodes", ""))),
         units=tuple(parsed_units), opening_stock=opening or 0, plu=plu,
+        rack=(form.get("rack") or "").strip(),
         program=" ".join((form.get("program") or "").split()), quota_qty=quota,
         quota_period=(form.get("quota_period") or "month").strip(),
     )
@@ -254,6 +257,8 @@ def field_problems(data: ProductInput) -> list[Problem]:
         problems.append(Problem("brand", _("Merek terlalu panjang (paling banyak 60 huruf).")))
     if len(data.category) > 60:
         problems.append(Problem("category", _("Kategori terlalu panjang (paling banyak 60 huruf).")))
+    if len(data.rack) > 30:
+        problems.append(Problem("rack", _("Rak terlalu panjang (paling banyak 30 huruf).")))
     if not _UNIT_NAME.match(data.base_unit or ""):
         problems.append(Problem("base_unit", _("Satuan dasar belum diisi atau tidak valid.")))
     if data.het is not None and data.het <= 0:
@@ -375,11 +380,11 @@ def insert_product(db: Database, *, user: User, data: ProductInput) -> str:
         data.base_unit in FRACTIONAL_UNITS)
     db.execute(
         "INSERT INTO products(id, name, brand, category, base_unit, fractional, price, cost,"
-        " min_stock, het, plu, program, quota_qty, quota_period, archived, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        " min_stock, het, plu, program, quota_qty, quota_period, rack, archived, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
         (product_id, data.name, data.brand, data.category, data.base_unit, int(fractional),
          data.price, data.cost, data.min_stock, data.het, data.plu, data.program,
-         data.quota_qty, data.quota_period, at, at),
+         data.quota_qty, data.quota_period, data.rack, at, at),
     )
     _write_units_and_codes(db, product_id, data)
     if data.opening_stock:
@@ -403,11 +408,11 @@ def update_product(db: Database, *, user: User, product_id: str, data: ProductIn
         db.execute(
             "UPDATE products SET name = ?, brand = ?, category = ?, base_unit = ?, fractional = ?,"
             " price = ?, cost = ?, min_stock = ?, het = ?, plu = ?, program = ?, quota_qty = ?,"
-            " quota_period = ?, updated_at = ? WHERE id = ?",
+            " quota_period = ?, rack = ?, updated_at = ? WHERE id = ?",
             (data.name, data.brand, data.category, data.base_unit,
              int(data.fractional if data.fractional is not None else before.fractional),
              data.price, data.cost, data.min_stock, data.het, data.plu, data.program,
-             data.quota_qty, data.quota_period, now_iso(), product_id),
+             data.quota_qty, data.quota_period, data.rack, now_iso(), product_id),
         )
         db.execute("DELETE FROM barcodes WHERE product_id = ?", (product_id,))
         kept = {u.id for u in data.units if u.id}
@@ -501,7 +506,7 @@ def get_product(db: Database, product_id: str) -> Product:
         cost=row["cost"], min_stock=row["min_stock"], het=row["het"],
         archived=bool(row["archived"]),
         barcodes=tuple(c["code"] for c in codes if c["unit_id"] is None), units=units,
-        stock=row["stock"], plu=row["plu"], program=row["program"],
+        stock=row["stock"], plu=row["plu"], program=row["program"], rack=row["rack"],
         quota_qty=row["quota_qty"], quota_period=row["quota_period"],
     )
 

@@ -72,6 +72,7 @@ class ProductDialog(QDialog):
             self.quota_period.addItem(quota_period_label(period), period)
         self.quota_period.setCurrentIndex(QUOTA_PERIODS.index("month"))
         form.add("quota_period", _("Periode kuota"), self.quota_period)
+        self._line(form, "rack", _("Rak (boleh kosong)"))
 
         self.units = QTableWidget(0, len(UNIT_COLUMNS))
         self.units.setObjectName("units")
@@ -129,6 +130,7 @@ class ProductDialog(QDialog):
             "cost": format_number(product.cost),
             "het": format_number(product.het) if product.het is not None else "",
             "min_stock": format_qty(product.min_stock, grouped=False),
+            "rack": product.rack,
             "barcodes": ", ".join(product.barcodes),
             "plu": str(product.plu) if product.plu is not None else "",
             "program": product.program,
