@@ -272,7 +272,7 @@ def _parse_row(line: TableRow, columns: Sequence[str]) -> tuple[CatalogRow, list
         cost=take("harga_pokok", parse_rupiah, what=_("Harga pokok")) or 0,
         het=take("het", parse_rupiah, what=_("HET"), allow_zero=False),
         min_stock=take("stok_min", parse_qty, what=_("Stok minimum"), **qty) or 0,
-        barcodes=tuple(split_codes(cells.get("barcode", ""))),
+        barcodes=tuple(split_codes(cells.get("barcode", ""))), rack=cells.get("rak", ""),
         units=take("kemasan", parse_packs, fractional=fractional) or (),
         opening_stock=take("stok", parse_qty, what=_("Stok"), **qty) or 0,
         plu=take("plu", parse_plu),
@@ -394,27 +394,11 @@ def import_catalog(db: Database, *, user: User, path: str | Path) -> CatalogPrev
     preview = read_catalog(path, db)
     if preview.problems:
         raise ValidationError(list(preview.problems))
-    with db.atomic():
-        last_rowid = db.scalar("SELECT coalesce(max(rowid), 0) FROM products")
-        try:
-            import_products(db, user=user, items=preview.items)
-        except ValidationError as e:  # the shop changed since the file was checked
-            raise ValidationError(to_sheet(e.problems, preview.rows)) from None
-        _set_racks(db, last_rowid, preview.rows)
+    try:
+        import_products(db, user=user, items=preview.items)
+    except ValidationError as e:  # the shop changed since the file was checked
+        raise ValidationError(to_sheet(e.problems, preview.rows)) from None
     return preview
-
-
-def _set_racks(db: Database, last_rowid: int, rows: Sequence[CatalogRow]) -> None:
-    """The rack is no ProductInput field yet: set it on the products just inserted, which
-    follow the shop's last rowid in the file's order (same transaction, nobody between)."""
-    if not any(r.rack for r in rows):
-        return
-    ids = [r[0] for r in db.query("SELECT id FROM products WHERE rowid > ? ORDER BY rowid",
-                                  (last_rowid,))]
-    if len(ids) != len(rows):
-        raise RuntimeError("products inserted by the import are not the rows after the last one")
-    db.executemany("UPDATE products SET rack = ? WHERE id = ?",
-                   [(r.rack, pid) for r, pid in zip(rows, ids, strict=True) if r.rack])
 
 
 # --- exporting --------------------------------------------------------------------------
