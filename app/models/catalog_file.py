@@ -116,7 +116,6 @@ class CatalogRow:
 
     row: int
     item: ProductInput
-    rack: str = ""
 
 
 @dataclass(frozen=True)
@@ -280,7 +279,7 @@ def _parse_row(line: TableRow, columns: Sequence[str]) -> tuple[CatalogRow, list
         quota_qty=take("kuota", parse_qty, what=_("Kuota"), fractional=fractional),
         quota_period=take("periode_kuota", parse_period) or "month",
     )
-    return CatalogRow(line.row, item, cells.get("rak", "")), problems
+    return CatalogRow(line.row, item), problems
 
 
 def parse_flag(text: str, *, field: str = "desimal") -> bool:
