@@ -380,7 +380,7 @@ def test_a_rack_survives_export_and_import(shop, manajer, empty_shop, tmp_path):
     target, admin = empty_shop
     import_catalog(target, user=admin, path=tmp_path / "k.csv")
     export_catalog(target, tmp_path / "k2.csv")
-    racks = {r.item.name: r.rack for r in read_catalog(tmp_path / "k2.csv").rows}
+    racks = {r.item.name: r.item.rack for r in read_catalog(tmp_path / "k2.csv").rows}
     assert racks["Mie Goreng Sedap 90 g"] == "A1" and racks["Garam Dapur 250 g"] == ""
 
 
