@@ -218,7 +218,7 @@ class OrdersPage(QWidget):
     def _saved(self, po_id: str, number: str, status: str) -> None:
         self.refresh()
         self.select(po_id)
-        self.say(_("Pesanan {number} tersimpan ({status}).").format(
+        self.say(_("Pesanan {number}: {status}.").format(
             number=number, status=status_label(status)))
 
     def open(self) -> None:

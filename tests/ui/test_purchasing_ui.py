@@ -9,11 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
 
 from app.models import payables, purchasing, receiving, stock, suppliers
 from app.models.clock import local_date, now_iso
-from app.models.money import QTY_SCALE, format_qty
+from app.models.money import QTY_SCALE, format_qty, format_rupiah
 from app.models.products import get_product, list_products
 from app.models.purchasing import LineInput
 from app.models.receiving import ReceiptLineInput
@@ -285,7 +285,7 @@ def test_the_manager_adds_a_supplier_and_orders_from_them_by_keys_and_sends_the_
     assert po.status == "draft"
     assert [(li.name, li.unit_name, li.qty, li.unit_price) for li in po.lines] == [
         (OIL, "dus", 5 * K, 180_000), (MIE, "dus", 1 * K, 118_000)]
-    assert "tersimpan (Draf)" in orders.message.text()
+    assert orders.message.text() == f"Pesanan {po.number}: Draf."
     row = orders.table.currentRow()
     assert orders.table.item(row, 0).text() == po.number
 
@@ -349,6 +349,38 @@ def test_reorder_suggestions_fill_the_order_at_the_last_price(
     dialogs.check()
     [summary] = purchasing.list_pos(shop_db, supplier_id=supplier.id)
     assert (summary.status, summary.total) == ("sent", wanted.qty // K * 175_000)
+
+
+def test_a_sent_order_is_cancelled_only_with_a_reason(manajer_session, keys, dialogs, shop_db,
+                                                     supplier, oil):
+    po = sent_po(shop_db, manajer_session.user, supplier,
+                 LineInput(oil.id, "2", "180000", dus(oil).id))
+    screen = open_screen(keys, manajer_session)
+    keys.press(Key.Key_2, ALT)
+    screen.orders.select(po.id)
+    before = database_state(shop_db)
+    refused: list[str] = []
+
+    def no_reason(dialog: QInputDialog):
+        assert po.number in dialog.labelText()
+        answer(dialogs, "refused", seen=refused)
+        keys.press(Key.Key_Return)
+
+    dialogs.expect("reason", no_reason, kind=QInputDialog)
+    keys.press(Key.Key_F8)
+    dialogs.check()
+    assert refused == ["Alasan pembatalan harus diisi."]
+    assert database_state(shop_db) == before
+
+    def reason(dialog: QInputDialog):
+        keys.type("Distributor kehabisan stok")
+        keys.press(Key.Key_Return)
+
+    dialogs.expect("reason again", reason, kind=QInputDialog)
+    keys.press(Key.Key_F8)
+    dialogs.check()
+    assert purchasing.get_po(shop_db, po.id).status == "cancelled"
+    assert screen.orders.message.text() == f"Pesanan {po.number}: Dibatalkan."
 
 
 # --- 2. receiving an order with the scanner ------------------------------------------------------
@@ -504,8 +536,14 @@ def test_receiving_without_an_order_warns_of_near_expiry_and_can_be_paid_in_cash
             keys.press(Key.Key_Tab)
         edit_cell(keys, dialog, later(10))
         keys.press(Key.Key_Escape)
-        for _ in range(4):             # table, invoice number, freight, payment
-            keys.press(Key.Key_Tab)
+        keys.press(Key.Key_Tab)        # the lines
+        keys.press(Key.Key_Tab)        # past the last cell: the supplier's invoice number
+        assert keys.focused() is dialog.invoice_no
+        keys.type("SJ-889")
+        keys.press(Key.Key_Tab)
+        keys.type("2.000")             # freight
+        assert dialog.total.text() == "Total " + format_rupiah(2 * 16_000 + 2_000)
+        keys.press(Key.Key_Tab)
         assert keys.focused() is dialog.pay
         keys.press(Key.Key_Down)       # paid in cash on delivery
         answer(dialogs, "near expiry", seen=warned)
@@ -518,7 +556,9 @@ def test_receiving_without_an_order_warns_of_near_expiry_and_can_be_paid_in_cash
     assert "kedaluwarsa dalam 10 hari" in warned[0]
     assert stock.on_hand(shop_db, gula.id) == gula_before + 2 * K
     [invoice] = payables.invoices(shop_db, supplier_id=supplier.id)
-    assert invoice.amount == 2 * 16_000 and invoice.open == 0   # at cost, paid in cash
+    # At cost with the freight, on the supplier's invoice number, paid in cash.
+    assert (invoice.amount, invoice.open, invoice.invoice_no) == (2 * 16_000 + 2_000, 0,
+                                                                 "SJ-889")
     assert suppliers.get_supplier(shop_db, supplier.id).balance == 0
 
 
