@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.i18n import _, ngettext
 from app.models.errors import UserError
 from app.models.products import find_by_barcode, get_product, set_archived
+from app.ui.catalog_import_dialog import export_to_file, import_from_file
 from app.ui.errors import on_error
 from app.ui.product_dialog import ProductDialog
 from app.ui.product_model import ProductTableModel
@@ -78,9 +79,13 @@ class ProductsScreen(QWidget):
         self.edit_button = key_button(_("Ubah"), "F4", self, self.edit_selected)
         self.archive_button = key_button(_("Arsipkan / pulihkan"), "F8", self,
                                          self.toggle_archived)
+        self.import_button = key_button(_("Impor"), "F6", self, self.import_file)
+        self.export_button = key_button(_("Ekspor"), "F7", self,
+                                        lambda: export_to_file(self.session, self))
         can_edit = session.can("product.edit")
-        self.add_button.setVisible(can_edit)
-        self.edit_button.setVisible(can_edit)
+        for button in (self.add_button, self.edit_button, self.import_button,
+                       self.export_button):
+            button.setVisible(can_edit)
         self.archive_button.setVisible(session.can("product.archive"))
         for key, slot in (("Ctrl+F", self.focus_search), ("F3", self.focus_search),
                           ("F9", self.show_archived.toggle)):
@@ -93,7 +98,8 @@ class ProductsScreen(QWidget):
         top.addWidget(self.show_archived)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        for button in (self.add_button, self.edit_button, self.archive_button):
+        for button in (self.add_button, self.edit_button, self.archive_button,
+                       self.import_button, self.export_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -212,6 +218,10 @@ class ProductsScreen(QWidget):
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
         self.table.setFocus()
+
+    def import_file(self) -> None:
+        if import_from_file(self.session, self):
+            self.apply_search()
 
     def toggle_archived(self) -> None:
         product_id = self.selected_id()
