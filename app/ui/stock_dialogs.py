@@ -150,9 +150,9 @@ class ProductField(QWidget):
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                # A field's own handler may send the keyboard on (to the quantity); if
-                # not, it goes to the next field.
-                if self.take() and self.edit.hasFocus():
+                # Left empty (an optional product) or picked: on to the next field, unless
+                # the one who listens to ``picked`` already sent the keyboard on.
+                if (not self.edit.text().strip() or self.take()) and self.edit.hasFocus():
                     self.focusNextChild()
                 return True
             if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.suggestions.isVisible():

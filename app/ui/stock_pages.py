@@ -64,6 +64,13 @@ def day_of(field: QDateEdit) -> date:
     return field.date().toPython()
 
 
+def back_to(widget: QWidget) -> None:
+    """After a dialog: the keyboard back in ``widget`` (and its window active, which a desktop
+    without a window manager does not do by itself)."""
+    widget.activateWindow()
+    widget.setFocus()
+
+
 def status_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
@@ -136,7 +143,7 @@ class BulkPage(QWidget):
         dialog = WriteOffDialog(self.session, self)
         if dialog.exec() and dialog.saved is not None:
             self.say(dialog.summary())
-        self.table.setFocus()
+        back_to(self.table)
 
     def open_bulk(self) -> None:
         dialog = OpenBulkDialog(self.session, self)
@@ -148,7 +155,7 @@ class BulkPage(QWidget):
             self.say(_("{number}: {qty} {unit} dibuka, isi {content} {name}.").format(
                 number=bulk.number, qty=format_qty(bulk.source_qty), unit=bulk.source_unit_name,
                 content=format_qty(bulk.expected_qty, target.base_unit), name=target.name))
-        self.table.setFocus()
+        back_to(self.table)
 
     def close_bulk(self) -> None:
         bulk = self.selected()
@@ -159,7 +166,7 @@ class BulkPage(QWidget):
             self, _("Tutup kemasan"),
             _("Sisa {name} di kemasan {number} ({unit}):").format(
                 name=target.name, number=bulk.number, unit=target.base_unit), text="0")
-        self.table.setFocus()
+        back_to(self.table)
         if not ok:
             return
         try:

@@ -256,7 +256,8 @@ class CountPage(QWidget):
     def _load_lines(self) -> None:
         count = self.current
         self.model.set_lines(count_lines(self.session.db, count.id) if count else [])
-        for widget in (self.scan, self.qty_button, self.cancel_button, self.post_button):
+        # The scan field stays usable: it keeps the keyboard (and so F2) in this page.
+        for widget in (self.qty_button, self.cancel_button, self.post_button):
             widget.setEnabled(count is not None)
         if count is None:
             self.say(_("Tidak ada stok opname yang terbuka. F2 untuk memulai."))
@@ -277,6 +278,12 @@ class CountPage(QWidget):
     def say(self, text: str) -> None:
         self.status.setText(text)
 
+    def _back(self) -> None:
+        """After a dialog: the keyboard back in the scan field (and this window active, which
+        a desktop without a window manager does not do by itself)."""
+        self.activateWindow()
+        self.scan.setFocus()
+
     def new_count(self) -> None:
         dialog = OpenCountDialog(self.session, self)
         if dialog.exec() and dialog.opened is not None:
@@ -284,7 +291,7 @@ class CountPage(QWidget):
             self.say(_("Stok opname {number} dimulai: {scope}.").format(
                 number=dialog.opened.number,
                 scope=scope_label(dialog.opened.scope, dialog.opened.scope_value)))
-        self.scan.setFocus()
+        self._back()
 
     # --- counting ---------------------------------------------------------------------------
 
@@ -311,7 +318,10 @@ class CountPage(QWidget):
     def enter(self) -> None:
         code = self.scan.text().strip()
         count = self.current
-        if not code or count is None:
+        if count is None:
+            self.say(_("Tidak ada stok opname yang terbuka. F2 untuk memulai."))
+            return
+        if not code:
             return
         db, user = self.session.db, self.session.user
         try:
@@ -345,7 +355,7 @@ class CountPage(QWidget):
                 self, _("Jumlah hitungan"), _("Jumlah {name} di rak ({unit}):").format(
                     name=name, unit=unit),
                 text="" if current is None else format_qty(current, grouped=False))
-            self.scan.setFocus()
+            self._back()
             if not ok:
                 return
             qty = text
@@ -424,10 +434,10 @@ class CountPage(QWidget):
         if self.session.can("stock.adjust"):
             answer = QMessageBox.question(self, _("Posting stok opname"), why)
             if answer != QMessageBox.StandardButton.Yes:
-                self.scan.setFocus()
+                self._back()
                 return
         approver = ask_manager(self.session, why, self)
-        self.scan.setFocus()
+        self._back()
         if approver is None:
             self.say(_("Posting dibatalkan: belum disetujui manajer."))
             return
@@ -441,6 +451,7 @@ class CountPage(QWidget):
             number=posted.number, summary=posted.summary,
             value=format_rupiah(posted.variance_value))
         QMessageBox.information(self, _("Stok opname diposting"), text)
+        self._back()
         self.refresh()
         self.say(text)
 
@@ -451,7 +462,7 @@ class CountPage(QWidget):
         reason, ok = QInputDialog.getText(
             self, _("Batalkan stok opname"),
             _("Alasan membatalkan {number} (stok tidak diubah):").format(number=count.number))
-        self.scan.setFocus()
+        self._back()
         if not ok:
             return
         try:
@@ -472,10 +483,10 @@ class StockScreen(QTabWidget):
         reports = session.can("report.stock")
         pages = [
             ("count", _("Stok opname"), CountPage, session.can("stock.count")),
-            ("bulk", _("Barang rusak & buka kemasan"), BulkPage,
+            ("bulk", _("Rusak && kemasan"), BulkPage,
              session.can("stock.handle") or session.can("stock.adjust")),
             ("card", _("Kartu stok"), StockCardPage, reports),
-            ("expiry", _("Hampir kedaluwarsa"), ExpiryPage, reports),
+            ("expiry", _("Kedaluwarsa"), ExpiryPage, reports),
             ("low", _("Stok menipis"), LowStockPage, reports),
             ("valuation", _("Nilai persediaan"), ValuationPage, reports),
         ]
