@@ -63,9 +63,10 @@ def write_near_expiry(db: Database, path, format: str = "pdf", *, days: int = 30
     note = Note(_("Sisa di rak diperkirakan: barang dijual menurut tanggal kedaluwarsa "
                   "(yang paling dulu kedaluwarsa, paling dulu keluar), jadi stok yang ada "
                   "dianggap berasal dari lot yang paling akhir kedaluwarsa."))
-    title = ngettext("DAFTAR BARANG KEDALUWARSA DALAM {n} HARI",
-                     "DAFTAR BARANG KEDALUWARSA DALAM {n} HARI", days).format(n=days)
-    document = Document(title, (table, note), period=_as_of(db, at))
+    period = ngettext("Kedaluwarsa dalam {n} hari · {as_of}",
+                      "Kedaluwarsa dalam {n} hari · {as_of}", days).format(
+        n=days, as_of=_as_of(db, at))
+    document = Document(_("BARANG HAMPIR KEDALUWARSA"), (table, note), period=period)
     return save_report(path, format, settings=get_settings(db), printed_by=printed_by.full_name,
                        printed_at=at, document=document, sheets=(table,))
 
