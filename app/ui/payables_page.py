@@ -15,7 +15,9 @@ from app.i18n import _
 from app.models.clock import local_date, now_iso
 from app.models.money import format_number, format_rupiah
 from app.models.payables import BUCKETS, AgingRow, Invoice, aging, bucket_label, invoices
+from app.reports.purchasing_pdf import write_supplier_statement_pdf
 from app.ui.lists import enter_opens, fill, list_table, shortcut
+from app.ui.report_files import save_report
 from app.ui.session import Session
 from app.ui.supplier_payment_dialog import SupplierPaymentDialog
 from app.ui.widgets import key_button
@@ -50,6 +52,8 @@ class PayablesPage(QWidget):
         buttons.addWidget(self.message, 1)
         buttons.addWidget(key_button(_("Bayar faktur"), "F5", self, self.pay_invoice))
         buttons.addWidget(key_button(_("Bayar pemasok"), "F6", self, self.pay_supplier))
+        buttons.addWidget(key_button(_("Kartu utang PDF"), "Ctrl+P", self,
+                                     self.print_statement))
         shortcut(self, "F9", self.show_paid.toggle)
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Faktur pemasok")), 1)
@@ -87,6 +91,17 @@ class PayablesPage(QWidget):
     def selected_invoice(self) -> Invoice | None:
         row = self.table.currentRow()
         return self.invoices[row] if 0 <= row < len(self.invoices) else None
+
+    def print_statement(self) -> None:
+        """The statement of account of the selected invoice's supplier, as a PDF."""
+        invoice = self.selected_invoice()
+        if invoice is None:
+            return
+        save_report(self, _("Simpan kartu utang pemasok"),
+                    _("Kartu utang {name}.pdf").format(name=invoice.supplier_name),
+                    lambda path, _fmt: write_supplier_statement_pdf(
+                        self.session.db, invoice.supplier_id, path,
+                        printed_by=self.session.user))
 
     def pay_invoice(self) -> None:
         invoice = self.selected_invoice()

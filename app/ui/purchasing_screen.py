@@ -35,11 +35,13 @@ from app.models.purchasing import (
     status_label,
 )
 from app.models.suppliers import Supplier, list_suppliers, set_supplier_archived
+from app.reports.purchasing_pdf import write_po_pdf
 from app.ui.errors import on_error
 from app.ui.lists import enter_opens, fill, list_table, shortcut
 from app.ui.payables_page import PayablesPage
 from app.ui.po_dialog import PODetailDialog, PODialog
 from app.ui.receiving_dialog import ReceivingDialog
+from app.ui.report_files import save_report
 from app.ui.session import Session
 from app.ui.supplier_dialog import SupplierDialog
 from app.ui.widgets import key_button
@@ -172,7 +174,8 @@ class OrdersPage(QWidget):
                 (_("Terima barang"), "F5", self.receive, receive),
                 (_("Kirim"), "F6", self.send, manage),
                 (_("Terima tanpa pesanan"), "F7", self.receive_without_po, receive),
-                (_("Batalkan / tutup"), "F8", self.cancel, manage)):
+                (_("Batalkan / tutup"), "F8", self.cancel, manage),
+                (_("PDF"), "Ctrl+P", self.print_po, True)):
             button = key_button(text, key, self, slot)
             button.setVisible(allowed)
             buttons.addWidget(button)
@@ -264,6 +267,15 @@ class OrdersPage(QWidget):
             on_error(self, e)
             return
         self._saved(po.id, po.number, po.status)
+
+    def print_po(self) -> None:
+        """The order as a PDF to send to the supplier or print."""
+        order = self.selected()
+        if order is None:
+            return
+        save_report(self, _("Simpan pesanan sebagai PDF"), f"{order.number}.pdf",
+                    lambda path, _fmt: write_po_pdf(self.session.db, order.id, path,
+                                                    printed_by=self.session.user))
 
     def receive(self) -> None:
         summary = self.selected()

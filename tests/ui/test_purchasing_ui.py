@@ -656,3 +656,53 @@ def test_the_purchasing_area_is_there_for_who_buys_and_pays(login, keys, role, s
         assert isinstance(screen, PurchasingScreen)
         assert keys.focused() is screen.suppliers.search
 
+
+
+# --- papers to send and keep ----------------------------------------------------------------
+
+
+def test_ctrl_p_saves_the_order_and_the_supplier_account_as_pdfs(
+        manajer_session, keys, monkeypatch, tmp_path, qtbot):
+    """Ctrl+P on an order writes its PDF where the manager chooses (and opens it); on the
+    payables tab, the supplier's account card. Both are read back."""
+    import subprocess
+
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.models import purchasing
+    from app.models.suppliers import SupplierInput, create_supplier
+    from app.ui.payables_page import PayablesPage
+    from app.ui.purchasing_screen import OrdersPage
+
+    db, user = manajer_session.db, manajer_session.user
+    supplier = create_supplier(db, user=user, data=SupplierInput(name="UD Kertas Uji"))
+    product = db.one("SELECT id FROM products WHERE archived = 0 ORDER BY name LIMIT 1")
+    po = purchasing.create_po(db, user=user, supplier_id=supplier.id, lines=[
+        purchasing.LineInput(product["id"], "3", "12.500")])
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda _p, _t, name, _f: (str(tmp_path / name), "PDF (*.pdf)")))
+    page = OrdersPage(manajer_session)
+    page.status.setCurrentIndex(page.status.findData(None))
+    keys.show(page, page.table)
+    page.select(po.id)
+    keys.press(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{po.number}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert po.number in text and "UD Kertas Uji" in text and "37.500" in text
+    assert len(opened) == 1
+    receiving.post_receipt(db, user=user, supplier_id=supplier.id, po_id=po.id, lines=[
+        receiving.ReceiptLineInput(product["id"], "3", "12.500")])
+    payables_page = PayablesPage(manajer_session)
+    keys.show(payables_page, payables_page.table)
+    payables_page.refresh()
+    row = next(i for i, inv in enumerate(payables_page.invoices)
+               if inv.supplier_id == supplier.id)
+    payables_page.table.selectRow(row)
+    keys.press(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "Kartu utang UD Kertas Uji.pdf"),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    assert "KARTU UTANG PEMASOK" in text and "37.500" in text
+    assert len(opened) == 2
