@@ -30,6 +30,8 @@ from app.ui.table_model import TableModel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _SHADE = {GROUP: QColor("#dfe7ef"), "subtotal": QColor("#eeeeee"), "total": QColor("#d6d6d6")}
+#: Lines read to size the columns; a text column is never wider than MAX_WIDTH pixels.
+SAMPLE, MAX_WIDTH = 60, 320
 #: What the save dialog offers for each format.
 _FILTERS = {"pdf": "PDF (*.pdf)", "xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)"}
 
@@ -94,28 +96,45 @@ class ReportPanel(QWidget):
         layout.addWidget(self.empty)
         self.setFocusProxy(self.view)
 
-    def set_table(self, table: ReportTable) -> None:
-        first = self.model.table is None or self.model.headers != [c.title for c in table.columns]
+    def set_table(self, table: ReportTable, *, last: bool = False) -> None:
+        """Show ``table``; ``last`` selects its last line (the newest of a stock card)."""
         self.model.set_table(table)
+        self.view.clearSpans()
+        for row, line in enumerate(table.lines):   # a heading across the table (few of them)
+            if line.style == GROUP:
+                self.view.setSpan(row, 0, 1, len(table.columns))
         self.empty.setText("" if table.lines else table.empty)
         self.empty.setVisible(not table.lines)
-        if first:
-            self._size_columns(table)
+        self._size_columns(table)
         if table.lines:
-            self.view.selectRow(0)
+            row = len(table.lines) - 1 if last else 0
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
 
     def _size_columns(self, table: ReportTable) -> None:
-        """Widths from the columns' kinds, not their contents: sizing to the contents reads
-        every row, and a stock card may have tens of thousands."""
+        """Each column as wide as its title and the first and last lines need (not every
+        line: a stock card may have tens of thousands)."""
+        metrics = self.view.fontMetrics()
         header = self.view.horizontalHeader()
-        widest = max(range(len(table.columns)), key=lambda i: (not table.columns[i].numeric,
-                                                                table.columns[i].weight))
+        n = len(table.lines)
+        rows = sorted({*range(min(SAMPLE, n)), *range(max(n - 5, 0), n)})
+        widths = []
         for i, column in enumerate(table.columns):
-            title = self.view.fontMetrics().horizontalAdvance(column.title) + 24
-            self.view.setColumnWidth(i, max(title, 110 if column.numeric
-                                            else int(110 * column.weight)))
+            texts = [column.title] + [self.model.data(self.model.index(r, i)) or ""
+                                      for r in rows]
+            widths.append(min(max(metrics.horizontalAdvance(t) for t in texts) + 18,
+                              MAX_WIDTH))
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(widest, QHeaderView.ResizeMode.Stretch)
+        for i, width in enumerate(widths):
+            self.view.setColumnWidth(i, width)
+        # Room to spare goes to the name (the heaviest text column); a table too wide for
+        # the window scrolls, its last column filling the rest.
+        texts = [i for i, c in enumerate(table.columns) if not c.numeric] or [0]
+        name = max(texts, key=lambda i: table.columns[i].weight)
+        fits = sum(widths) <= self.view.viewport().width()
+        header.setSectionResizeMode(name, QHeaderView.ResizeMode.Stretch if fits
+                                    else QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(not fits)
 
     def rows(self) -> list[tuple[str, ...]]:
         """What the table shows, row by row (for the screen's own checks and for tests)."""

@@ -88,7 +88,7 @@ class BulkPage(QWidget):
         self.bulks: list[BulkOpen] = []
         self.table = list_table("open_bulks", [
             _("Nomor"), _("Dibuka"), _("Kemasan"), _("Dijual eceran sebagai"), _("Isi"),
-            _("Terjual eceran")], [190, 130, 0, 240, 110, 120], stretch=2)
+            _("Terjual eceran")], [190, 150, 0, 240, 110, 120], stretch=2)
         self.status = status_label("bulk_status")
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -283,7 +283,7 @@ class StockCardPage(QWidget):
             self.status.setText(e.message)
             return
         table = next(block for block in document.blocks if isinstance(block, ReportTable))
-        self.report.set_table(table)
+        self.report.set_table(table, last=True)
         self.title.setText(_("{name} ({unit}) · {period}").format(
             name=product.name, unit=product.base_unit, period=document.period))
         self.status.setText("")
