@@ -209,6 +209,8 @@ class SusutPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.report, 1)
         layout.addWidget(self.status)
+        for field in (self.date_from, self.date_to):
+            field.editingFinished.connect(self.refresh)
 
     def refresh(self) -> None:
         try:

@@ -408,7 +408,12 @@ class StockScreen(QTabWidget):
             shortcut(self, f"Alt+{number}", lambda i=number - 1: self.go_to(i))
         self.currentChanged.connect(self._shown)
         if self.count():
-            self._shown(0)
+            self.setFocusProxy(self.widget(0))
+
+    def showEvent(self, event):  # noqa: N802 (Qt API)
+        """Coming back to Stok (Ctrl+number) reads the shop again: the till sold meanwhile."""
+        super().showEvent(event)
+        self._shown(self.currentIndex())
 
     def go_to(self, index: int) -> None:
         if self.currentIndex() == index:

@@ -534,3 +534,97 @@ def test_no_open_count_means_f2_is_said_and_scans_write_nothing(
     scan_code(keys, product(shop_db, GULA).barcodes[0])
     assert "F2" in page.status.text()
     assert database_state(shop_db) == before
+
+
+def test_goods_without_a_barcode_are_counted_by_name_and_a_typed_quantity(
+        manajer_session, shop_db, keys, dialogs):
+    beras = product(shop_db, BERAS_CURAH)
+    screen = open_stock(keys, manajer_session)
+    page = screen.pages["count"]
+    dialogs.expect("open", start_everything(keys), kind=OpenCountDialog)
+    keys.press(Key.Key_F2)
+    dialogs.check()
+    asked = []
+
+    def weighed(dialog: QInputDialog):
+        asked.append(dialog.labelText())
+        keys.type("12,5")
+        keys.press(Key.Key_Return)
+
+    dialogs.expect("qty", weighed, kind=QInputDialog)
+    keys.type("beras curah")
+    keys.press(Key.Key_Return)
+    dialogs.check()
+    assert asked == [f"Jumlah {BERAS_CURAH} di rak (kg):"]
+    line = page.selected()
+    assert (line.name, line.counted_qty, line.counted_book_qty) == (
+        BERAS_CURAH, 12_500, beras.stock)
+    assert keys.focused() is page.scan
+
+
+def test_the_manager_posts_a_count_without_a_pin_after_saying_yes(
+        manajer_session, shop_db, keys, dialogs):
+    kecap = product(shop_db, KECAP)
+    screen = open_stock(keys, manajer_session)
+    page = screen.pages["count"]
+    dialogs.expect("open", start_everything(keys), kind=OpenCountDialog)
+    keys.press(Key.Key_F2)
+    dialogs.check()
+    count = page.current
+    keys.type("4*")
+    scan_code(keys, kecap.barcodes[0])
+    dialogs.expect("yes", press_enter(keys), kind=QMessageBox)
+    dialogs.expect("summary", press_enter(keys), kind=QMessageBox)
+    keys.press(Key.Key_F10)
+    dialogs.check()
+    posted = get_count(shop_db, count.id)
+    assert (posted.status, posted.approved_by) == ("posted", manajer_session.user.id)
+    assert stock.on_hand(shop_db, kecap.id) == 4 * K
+
+
+def test_a_count_cancelled_with_its_reason_moves_no_stock(kasir_session, shop_db, keys,
+                                                          dialogs):
+    gula = product(shop_db, GULA)
+    screen = open_stock(keys, kasir_session)
+    page = screen.pages["count"]
+    dialogs.expect("open", start_everything(keys), kind=OpenCountDialog)
+    keys.press(Key.Key_F2)
+    dialogs.check()
+    count = page.current
+    keys.type("abc*")
+    assert page.status.text().startswith("Jumlah barang tidak valid")
+    scan_code(keys, gula.barcodes[0])
+    movements = shop_db.scalar("SELECT count(*) FROM stock_movements")
+
+    def reason(dialog: QInputDialog):
+        keys.type("salah rak")
+        keys.press(Key.Key_Return)
+
+    dialogs.expect("cancel", reason, kind=QInputDialog)
+    keys.press(Key.Key_F8)
+    dialogs.check()
+    assert get_count(shop_db, count.id).status == "cancelled"
+    audit = shop_db.one("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1")
+    assert audit["action"] == "stock.count.cancel" and "salah rak" in audit["detail"]
+    assert shop_db.scalar("SELECT count(*) FROM stock_movements") == movements
+    assert stock.on_hand(shop_db, gula.id) == gula.stock
+    assert page.current is None and count.number in page.status.text()
+
+
+def test_back_in_the_stock_area_after_a_sale_the_count_shows_the_books_of_now(
+        manajer_session, kasir_session, shop_db, keys, dialogs, shift):
+    gula = product(shop_db, GULA)
+    window = MainWindow(manajer_session)
+    keys.show(window)
+    screen = window.screen("stock")
+    page = screen.pages["count"]
+    dialogs.expect("open", start_everything(keys), kind=OpenCountDialog)
+    keys.press(Key.Key_F2)
+    dialogs.check()
+    row = page.model.row_of(gula.id)
+    assert page.model.line(row).book_qty == gula.stock
+    window.screen("products")
+    sell(shop_db, kasir_session.user, GULA, "2")
+    window.screen("stock")
+    row = page.model.row_of(gula.id)
+    assert page.model.line(row).book_qty == gula.stock - 2 * K
