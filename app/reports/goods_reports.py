@@ -43,7 +43,7 @@ def program_tables(db: Database, date_from: date, date_to: date
         rule = (_("HET {het}").format(het=format_rupiah(product.het)) if product.het
                 else _("tanpa HET"))
         if product.quota:
-            rule += " · " + _("kuota {qty} {unit} per anggota per {period}").format(
+            rule += " · " + _("kuota {qty} {unit} per anggota {period}").format(
                 qty=format_qty(product.quota), unit=product.base_unit, period=quota_period_label(product.quota_period).lower())
         grouped.append(group(f"{product.program} — {product.name} ({rule})"))
         for m in product.members:
