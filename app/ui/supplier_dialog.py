@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout
 
 from app.i18n import _
 from app.models.errors import Problem, UserError, ValidationError
@@ -14,7 +13,7 @@ from app.models.suppliers import (
     update_supplier,
 )
 from app.ui.session import Session
-from app.ui.widgets import ErrorForm, save_cancel_row
+from app.ui.widgets import ErrorForm, FormDialog, save_cancel_row
 
 
 def supplier_fields() -> tuple[tuple[str, str, str], ...]:
@@ -33,7 +32,7 @@ def supplier_fields() -> tuple[tuple[str, str, str], ...]:
     )
 
 
-class SupplierDialog(QDialog):
+class SupplierDialog(FormDialog):
     def __init__(self, session: Session, supplier: Supplier | None = None, parent=None):
         super().__init__(parent)
         self.session = session
@@ -57,14 +56,6 @@ class SupplierDialog(QDialog):
         layout.addLayout(self.form.layout)
         layout.addLayout(save_cancel_row(self, self.form, _("Simpan"), self.save))
         self.fields["name"].setFocus()
-
-    def keyPressEvent(self, event):  # noqa: N802 (Qt API)
-        """Enter goes to the next field (Ctrl+S saves): a half-filled form is never saved."""
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
-            self.focusNextChild()
-            return
-        super().keyPressEvent(event)
 
     def save(self) -> None:
         self.form.clear()

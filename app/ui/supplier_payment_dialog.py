@@ -5,22 +5,21 @@ Cash or bank transfer; a transfer needs the reference printed on the transfer sl
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout
 
 from app.i18n import _
 from app.models.errors import Problem, UserError
 from app.models.money import format_number, format_rupiah, parse_rupiah
 from app.models.payables import AgingRow, Invoice, PaymentInput, pay_invoice, pay_supplier
 from app.ui.session import Session
-from app.ui.widgets import ErrorForm, save_cancel_row
+from app.ui.widgets import ErrorForm, FormDialog, save_cancel_row
 
 
 def method_label(method: str) -> str:
     return {"cash": _("Tunai"), "transfer": _("Transfer bank")}[method]
 
 
-class SupplierPaymentDialog(QDialog):
+class SupplierPaymentDialog(FormDialog):
     def __init__(self, session: Session, *, invoice: Invoice | None = None,
                  supplier: AgingRow | None = None, parent=None):
         super().__init__(parent)
@@ -64,14 +63,6 @@ class SupplierPaymentDialog(QDialog):
         layout.addLayout(save_cancel_row(self, self.form, _("Bayar"), self.save))
         self.amount.setFocus()
         self.amount.selectAll()
-
-    def keyPressEvent(self, event):  # noqa: N802 (Qt API)
-        """Enter goes to the next field; Ctrl+S pays."""
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
-            self.focusNextChild()
-            return
-        super().keyPressEvent(event)
 
     def save(self) -> None:
         self.form.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -91,3 +92,15 @@ def save_cancel_row(dialog, form: ErrorForm, save_text: str, save_slot) -> QHBox
     row.addWidget(cancel)
     row.addWidget(save)
     return row
+
+
+class FormDialog(QDialog):
+    """A form where Enter goes on to the next field and Ctrl+S (or the button) saves: a
+    half-filled form is never saved by an Enter meant for a field."""
+
+    def keyPressEvent(self, event):  # noqa: N802 (Qt API)
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
