@@ -1,4 +1,4 @@
-"""A report's table on screen, and saving a report as a file.
+"""A report's table on screen.
 
 The screen shows the very ``ReportTable`` the PDF and the spreadsheet are made of (from
 ``app.reports``): the same rows, the same totals, so what the manager reads is what the
@@ -8,14 +8,10 @@ as fast as a short one.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import platformdirs
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QTableView,
@@ -23,17 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.errors import UserError
 from app.reports.tabular import DATA, GROUP, ReportTable, cell_text
-from app.ui.errors import on_error
 from app.ui.table_model import TableModel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _SHADE = {GROUP: QColor("#dfe7ef"), "subtotal": QColor("#eeeeee"), "total": QColor("#d6d6d6")}
 #: Lines read to size the columns; a text column is never wider than MAX_WIDTH pixels.
 SAMPLE, MAX_WIDTH = 60, 320
-#: What the save dialog offers for each format.
-_FILTERS = {"pdf": "PDF (*.pdf)", "xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)"}
 
 
 class ReportTableModel(TableModel):
@@ -141,36 +133,3 @@ class ReportPanel(QWidget):
         m = self.model
         return [tuple(m.data(m.index(r, c)) for c in range(m.columnCount()))
                 for r in range(m.rowCount())]
-
-
-def _documents_dir() -> Path:
-    folder = platformdirs.user_documents_path()
-    return folder if folder.is_dir() else Path.home()
-
-
-def ask_save_path(parent: QWidget, title: str, name: str, fmt: str) -> str | None:
-    """Where to save: Qt's own file dialog (the same on every desktop, and driven by keys in
-    the tests); the format's suffix is added when the name has none."""
-    dialog = QFileDialog(parent, title, str(_documents_dir() / f"{name}.{fmt}"),
-                         _FILTERS[fmt])
-    dialog.setObjectName("save_report")
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    dialog.setDefaultSuffix(fmt)
-    dialog.selectFile(f"{name}.{fmt}")
-    if not dialog.exec() or not dialog.selectedFiles():
-        return None
-    return dialog.selectedFiles()[0]
-
-
-def save_report_file(parent: QWidget, title: str, name: str, fmt: str, write) -> str | None:
-    """Ask where, then ``write(path)`` through the reports module; the path saved, or None
-    when the person cancelled or the report was refused (said in a message box)."""
-    path = ask_save_path(parent, title, name, fmt)
-    if path is None:
-        return None
-    try:
-        return str(write(path))
-    except UserError as e:
-        on_error(parent, e)
-        return None

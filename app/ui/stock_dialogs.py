@@ -2,8 +2,8 @@
 write-off (barang rusak, kedaluwarsa, hilang) and a sack or carton opened for retail; and the
 manager's approval these need.
 
-Keys: Enter goes from field to field (in a product field it first picks the product),
-Ctrl+S saves, Esc cancels.
+Keys: Enter goes from field to field (in a product field it first picks the product) and
+saves from the last one, Ctrl+S saves, Esc cancels.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -38,7 +37,7 @@ from app.models.stock_ops import (
 from app.models.users import User
 from app.ui.session import Session
 from app.ui.till_dialogs import SupervisorDialog
-from app.ui.widgets import ErrorForm, save_cancel_row
+from app.ui.widgets import ErrorForm, FormDialog, save_cancel_row
 
 SEARCH_DELAY_MS = 150
 
@@ -166,8 +165,10 @@ class ProductField(QWidget):
         return super().eventFilter(watched, event)
 
 
-class FormDialog(QDialog):
-    """A form whose Enter moves to the next field and saves from the last one."""
+class StockForm(FormDialog):
+    """The shared form (Enter goes on to the next field, Ctrl+S saves), whose Enter in the
+    last field saves too: these forms end in an optional note, so by then the form is
+    filled, and a scanner's hand need not leave the keys it knows."""
 
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
@@ -191,13 +192,10 @@ class FormDialog(QDialog):
         self.fields[0].setFocus()
 
     def keyPressEvent(self, event):  # noqa: N802 (Qt API)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            focus = self.focusWidget()
-            last = self.fields[-1]
-            if focus is last or last.isAncestorOf(focus):
-                self.save()
-            else:
-                self.focusNextChild()
+        last, focus = self.fields[-1], self.focusWidget()
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and focus is not None
+                and (focus is last or last.isAncestorOf(focus))):
+            self.save()
             return
         super().keyPressEvent(event)
 
@@ -212,7 +210,7 @@ class FormDialog(QDialog):
         raise NotImplementedError
 
 
-class OpenCountDialog(FormDialog):
+class OpenCountDialog(StockForm):
     """What to count: everything, one category, or one rack (the ones that have goods)."""
 
     def __init__(self, session: Session, parent=None):
@@ -255,7 +253,7 @@ def reason_combo() -> QComboBox:
     return combo
 
 
-class WriteOffDialog(FormDialog):
+class WriteOffDialog(StockForm):
     """Damaged, expired or lost goods out of stock, with a manager's approval."""
 
     def __init__(self, session: Session, parent=None, product: Product | None = None):
@@ -328,7 +326,7 @@ class WriteOffDialog(FormDialog):
             value=format_rupiah(w.value))
 
 
-class OpenBulkDialog(FormDialog):
+class OpenBulkDialog(StockForm):
     """A sack or carton opened for retail: of the same product (a karung of beras curah
     sold by the kilo) or into another one (a carton of sachets sold loose)."""
 

@@ -42,7 +42,8 @@ from app.reports.stock_reports import (
 from app.reports.tabular import ReportTable
 from app.ui.errors import on_error
 from app.ui.lists import fill, list_table, shortcut
-from app.ui.report_view import ReportPanel, save_report_file
+from app.ui.report_files import save_report
+from app.ui.report_view import ReportPanel
 from app.ui.session import Session
 from app.ui.stock_dialogs import OpenBulkDialog, ProductField, WriteOffDialog
 from app.ui.widgets import key_button
@@ -223,10 +224,10 @@ class SusutPanel(QWidget):
 
     def save(self, fmt: str) -> None:
         first, last = day_of(self.date_from), day_of(self.date_to)
-        path = save_report_file(
-            self, _("Simpan laporan susut"), f"susut-{first:%Y%m%d}-{last:%Y%m%d}", fmt,
-            lambda p: write_susut(self.session.db, p, fmt, date_from=first, date_to=last,
-                                  printed_by=self.session.user))
+        path = save_report(
+            self, _("Simpan laporan susut"), f"susut-{first:%Y%m%d}-{last:%Y%m%d}.{fmt}",
+            lambda p, f: write_susut(self.session.db, p, f, date_from=first, date_to=last,
+                                     printed_by=self.session.user), formats=(fmt,))
         if path:
             self.status.setText(_("Tersimpan di {path}").format(path=path))
 
@@ -295,11 +296,11 @@ class StockCardPage(QWidget):
         if product is None:
             return
         first, last = day_of(self.date_from), day_of(self.date_to)
-        path = save_report_file(
-            self, _("Simpan kartu stok"), _("kartu-stok-{name}").format(
-                name=product.name.replace("/", "-")), "pdf",
-            lambda p: write_stock_card_pdf(self.session.db, product.id, p, first, last,
-                                           printed_by=self.session.user))
+        path = save_report(
+            self, _("Simpan kartu stok"), _("Kartu stok {name}.pdf").format(
+                name=product.name.replace("/", "-")),
+            lambda p, _f: write_stock_card_pdf(self.session.db, product.id, p, first, last,
+                                               printed_by=self.session.user))
         if path:
             self.status.setText(_("Tersimpan di {path}").format(path=path))
 
@@ -350,8 +351,8 @@ class ListPage(QWidget):
         self.status.setText("")
 
     def save(self, fmt: str) -> None:
-        path = save_report_file(self, self.heading(), self.file_name(), fmt,
-                                lambda p: self.write(p, fmt))
+        path = save_report(self, self.heading(), f"{self.file_name()}.{fmt}", self.write,
+                           formats=(fmt,))
         if path:
             self.status.setText(_("Tersimpan di {path}").format(path=path))
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -389,8 +390,16 @@ def test_a_write_off_of_a_bad_quantity_is_said_under_the_field_before_any_pin(
 # --- (3) the stock card ---------------------------------------------------------------------------
 
 
+@pytest.fixture
+def opened(monkeypatch) -> list:
+    """Files the screen opens in the system's viewer (to print them), not opened here."""
+    urls: list = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(urls.append))
+    return urls
+
+
 def test_the_stock_card_shows_a_sale_with_its_number_and_the_balance_after_it(
-        manajer_session, kasir_session, shop_db, keys, dialogs, shift, tmp_path):
+        manajer_session, kasir_session, shop_db, keys, dialogs, shift, tmp_path, opened):
     db = shop_db
     gula = product(db, GULA)
     number = sell(db, kasir_session.user, GULA, "3")
@@ -423,6 +432,7 @@ def test_the_stock_card_shows_a_sale_with_its_number_and_the_balance_after_it(
                           capture_output=True, text=True).stdout
     assert "KARTU STOK" in text and number in text
     assert str(target) in page.status.text()
+    assert [url.toLocalFile() for url in opened] == [str(target)]   # to print from there
 
 
 # --- (4) break bulk ------------------------------------------------------------------------------
@@ -490,7 +500,7 @@ def test_a_sack_opened_and_closed_by_keys_records_its_susut(
 
 
 def test_the_valuation_by_category_is_saved_as_a_workbook_with_the_screens_totals(
-        manajer_session, shop_db, keys, dialogs, tmp_path):
+        manajer_session, shop_db, keys, dialogs, tmp_path, opened):
     screen = open_stock(keys, manajer_session)
     keys.press(Key.Key_6, ALT)
     page = screen.pages["valuation"]
