@@ -375,11 +375,11 @@ def report(ctx, db_path, name, date_from, date_to, fmt, out, username, product, 
             from app.reports.stock_reports import write_low_stock
             path = write_low_stock(db, out, fmt, printed_by=user)
         elif name == "near-expiry":
-            from app.reports.goods_reports import write_near_expiry
-            path = write_near_expiry(db, out, days, fmt, printed_by=user)
+            from app.reports.stock_lists import write_near_expiry
+            path = write_near_expiry(db, out, fmt, days=days, printed_by=user)
         elif name == "susut":
-            from app.reports.goods_reports import write_susut
-            path = write_susut(db, out, start, end, fmt, printed_by=user)
+            from app.reports.stock_lists import write_susut
+            path = write_susut(db, out, fmt, date_from=start, date_to=end, printed_by=user)
         elif name == "program-goods":
             from app.reports.goods_reports import write_program_goods
             path = write_program_goods(db, out, start, end, fmt, printed_by=user)

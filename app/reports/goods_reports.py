@@ -1,8 +1,7 @@
-"""Reports on particular goods: program goods sold per member against their HET and quota,
-shrinkage (susut) of goods sold loose from a sack or carton, and lots near their expiry.
+"""Program goods sold per member against their HET and quota.
 
-Figures come from the domain (``program_goods``, ``stock_ops``, ``stock_views``); this module
-only arranges them. Imports the domain, ``app.i18n`` and ``app.reports``; never Qt.
+Figures come from ``app.models.program_goods``; this module only arranges them. Imports the
+domain, ``app.i18n`` and ``app.reports``; never Qt.
 """
 
 from __future__ import annotations
@@ -11,16 +10,16 @@ from datetime import date
 from pathlib import Path
 
 from app.i18n import _
-from app.models import program_goods, stock_ops, stock_views
-from app.models.clock import local_date, now_iso
+from app.models import program_goods
+from app.models.clock import now_iso
 from app.models.db import Database
 from app.models.money import format_qty, format_rupiah
 from app.models.products import quota_period_label
 from app.models.settings import get_settings
 from app.models.users import User, require
-from app.reports.document_pdf import Document, Note, day_text, period_text
+from app.reports.document_pdf import Document, Note, period_text
 from app.reports.output import save_report
-from app.reports.tabular import COUNT, MONEY, QTY, Column, ReportTable, data, group, total
+from app.reports.tabular import MONEY, QTY, Column, ReportTable, data, group, total
 
 
 def _save(db: Database, path, fmt: str, user: User, document: Document, sheets) -> Path:
@@ -78,53 +77,3 @@ def write_program_goods(db: Database, path, date_from: date, date_to: date,
     document = Document(_("PENJUALAN BARANG PROGRAM PER ANGGOTA"), (by_product, note),
                         period=period_text(date_from, date_to))
     return _save(db, path, format, printed_by, document, (flat,))
-
-
-# --- susut ------------------------------------------------------------------------------
-
-
-def write_susut(db: Database, path, date_from: date, date_to: date, format: str = "pdf", *,
-                printed_by: User) -> Path:
-    """Shrinkage of goods sold loose: per product, what the opened sacks and cartons should
-    have yielded, what sold, what was left and the difference."""
-    require(printed_by, "report.stock")
-    rows = stock_ops.susut_report(db, date_from, date_to)
-    columns = (Column(_("Produk"), weight=3), Column(_("Satuan")), Column(_("Kemasan"), COUNT),
-               Column(_("Seharusnya"), QTY), Column(_("Terjual"), QTY), Column(_("Sisa"), QTY),
-               Column(_("Susut"), QTY), Column(_("Susut %")), Column(_("Nilai susut"), MONEY))
-    lines = [data(r.name, r.unit, r.bulks, r.expected, r.sold, r.remaining, r.susut,
-                  r.susut_percent, r.susut_value) for r in rows]
-    if rows:
-        lines.append(total(_("Jumlah"), None, sum(r.bulks for r in rows), None, None, None,
-                           None, None, sum(r.susut_value for r in rows)))
-    table = ReportTable(columns, tuple(lines), sheet=_("Susut"),
-                        empty=_("Tidak ada kemasan yang ditutup pada periode ini."))
-    document = Document(_("LAPORAN SUSUT BARANG CURAH"), (table,),
-                        period=period_text(date_from, date_to))
-    return _save(db, path, format, printed_by, document, (table,))
-
-
-# --- near expiry -------------------------------------------------------------------------
-
-
-def write_near_expiry(db: Database, path, days: int = 30, format: str = "pdf", *,
-                      printed_by: User) -> Path:
-    """Lots that expire within ``days`` (and those already expired) still on the shelf,
-    first to expire first."""
-    require(printed_by, "report.stock")
-    today = local_date(now_iso(), get_settings(db).zone)
-    lots = stock_views.near_expiry(db, days=days, today=today)
-    columns = (Column(_("Produk"), weight=3), Column(_("Lot")), Column(_("Kedaluwarsa")),
-               Column(_("Sisa hari"), COUNT), Column(_("Diterima"), QTY),
-               Column(_("Perkiraan sisa"), QTY), Column(_("Satuan")))
-    lines = [data(lot.name, lot.lot, day_text(date.fromisoformat(lot.expiry)), lot.days_left,
-                  lot.received_qty, lot.remaining_qty, lot.unit) for lot in lots]
-    table = ReportTable(columns, tuple(lines), sheet=_("Hampir kedaluwarsa"),
-                        empty=_("Tidak ada lot yang kedaluwarsa dalam {days} hari.").format(
-                            days=days))
-    note = Note(_("Sisa per lot diperkirakan dengan FEFO: stok di rak dianggap berasal dari lot"
-                  " yang paling akhir kedaluwarsa. Sisa hari negatif = sudah kedaluwarsa."))
-    document = Document(_("DAFTAR BARANG HAMPIR KEDALUWARSA"), (table, note),
-                        period=_("{days} hari ke depan dari {day}").format(
-                            days=days, day=day_text(today)))
-    return _save(db, path, format, printed_by, document, (table,))
