@@ -86,10 +86,15 @@ def record_movement(
         raise ValueError(f"unknown stock movement kind {kind!r}")
     if not isinstance(qty, int) or isinstance(qty, bool) or qty == 0:
         raise ValueError("a stock movement moves a non-zero integer quantity")
-    held = balance(db, product_id)
-    cost = db.scalar("SELECT cost FROM products WHERE id = ?", (product_id,)) or 0
-    if value is None:
-        value = -outflow_value(held, -qty, cost) if qty < 0 else amount(cost, qty)
+    held = None
+    if value is None or kind == "receipt":
+        # One read for what the value needs: the balance held and the last average cost.
+        row = db.one("SELECT coalesce(b.qty, 0), coalesce(b.value, 0), p.cost FROM products p"
+                     " LEFT JOIN stock_balances b ON b.product_id = p.id WHERE p.id = ?",
+                     (product_id,))
+        held, cost = Balance(row[0], row[1]), row[2]
+        if value is None:
+            value = -outflow_value(held, -qty, cost) if qty < 0 else amount(cost, qty)
     unit_cost = div_round_half_up(abs(value) * QTY_SCALE, abs(qty))
     movement = StockMovement(new_id(), product_id, kind, qty, unit_cost, doc_type, doc_id,
                              user_id, reason, now_iso(), value)
