@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -50,7 +49,7 @@ from app.ui.session import Session
 from app.ui.stock_count_model import CountLinesModel, signed_qty
 from app.ui.stock_dialogs import OpenCountDialog, ask_manager
 from app.ui.stock_pages import BulkPage, ExpiryPage, LowStockPage, StockCardPage, ValuationPage
-from app.ui.widgets import key_button
+from app.ui.widgets import key_button, scan_side_table
 
 
 class CountPage(QWidget):
@@ -79,21 +78,10 @@ class CountPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("count_lines")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        scan_side_table(self.table, (0, 80, 120, 120, 110, 150), stretch=0, row_height=26)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays in the scan field
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        for column, width in enumerate((0, 80, 120, 120, 110, 150)):
-            if width:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-                self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.edit_qty())
 
         self.only_variances = QCheckBox(_("Hanya yang selisih (F6)"))

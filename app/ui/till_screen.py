@@ -11,9 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -43,6 +41,7 @@ from app.ui.printing import print_report, print_sale_receipt
 from app.ui.session import Session
 from app.ui.till_dialogs import MemberDialog, PaymentDialog, ask_supervisor, big_label
 from app.ui.till_model import CartTableModel
+from app.ui.widgets import scan_side_table
 
 SEARCH_DELAY_MS = 150
 
@@ -76,19 +75,7 @@ class TillScreen(QWidget):
         self.table = QTableView()
         self.table.setObjectName("cart")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
-        # Fixed widths: sizing columns to their contents reads every line at every scan.
-        for column, width in enumerate((44, 0, 110, 110, 90, 130)):
-            if width:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-                self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        scan_side_table(self.table, (44, 0, 110, 110, 90, 130), stretch=1, row_height=28)
 
         self.status = QLabel()
         self.status.setObjectName("till_status")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -104,3 +107,22 @@ class FormDialog(QDialog):
             self.focusNextChild()
             return
         super().keyPressEvent(event)
+
+
+def scan_side_table(table: QTableView, widths: tuple[int, ...], stretch: int,
+                    row_height: int) -> None:
+    """A table beside a scan field: whole rows selected, never focused (the keys stay in the
+    scan field), fixed column widths (sizing to contents would read every line at every
+    scan) with ``stretch`` taking the rest; a width of 0 leaves a column to the stretch."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.verticalHeader().hide()
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(row_height)
+    header = table.horizontalHeader()
+    for column, width in enumerate(widths):
+        if width:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            table.setColumnWidth(column, width)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
