@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from dialogs import Dialogs, has_focus_inside  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -189,13 +190,16 @@ class Keyboard:
         return raised
 
 
-def has_focus_inside(widget: QWidget) -> bool:
-    focus = QApplication.focusWidget()
-    return focus is not None and (focus is widget or widget.isAncestorOf(focus))
-
-
 @pytest.fixture
 def keys(qtbot) -> Iterator[Keyboard]:
     keyboard = Keyboard(qtbot)
     yield keyboard
     keyboard.finished = True
+
+
+@pytest.fixture
+def dialogs(keys) -> Iterator[Dialogs]:
+    waiter = Dialogs(keys)
+    yield waiter
+    if waiter.problems:  # a handler failed after the test's last check()
+        raise waiter.problems[0]

@@ -4,12 +4,12 @@ with the scanner, and the treasurer pays. Every test checks the real database af
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
+from dialogs import Dialogs, back_in
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from app.models import payables, purchasing, receiving, stock, suppliers
 from app.models.clock import local_date, now_iso
@@ -91,78 +91,6 @@ def later(days: int) -> str:
 
 
 # --- modal dialogs that keys open --------------------------------------------------------------
-
-
-def has_focus_inside(widget: QWidget) -> bool:
-    focus = QApplication.focusWidget()
-    return focus is not None and (focus is widget or widget.isAncestorOf(focus))
-
-
-class Dialogs:
-    """Each expected modal dialog is handled as soon as it shows (``exec()`` blocks the key
-    that opened it); :meth:`check` fails if a handler raised, left its dialog open, or a
-    dialog never opened."""
-
-    def __init__(self, keys):
-        self.keys = keys
-        self.problems: list[BaseException] = []
-        self.taken: list[QWidget] = []
-        self.pending: list[str] = []
-
-    def expect(self, what: str, handle: Callable[[QWidget], None], *,
-               kind: type = QDialog, timeout_ms: int = 8000) -> None:
-        waited = [0]
-        self.pending.append(what)
-
-        def poll():
-            if self.keys.finished:
-                return
-            dialog = QApplication.activeModalWidget()
-            if dialog is None or not isinstance(dialog, kind) or any(
-                    dialog is seen for seen in self.taken):
-                waited[0] += 10
-                if waited[0] < timeout_ms:
-                    QTimer.singleShot(10, poll)
-                return
-            self.taken.append(dialog)
-            self.pending.remove(what)
-            try:
-                self.keys.qtbot.waitUntil(lambda: has_focus_inside(dialog), timeout=2000)
-                handle(dialog)
-                # Every handler ends with the key that closes its dialog; one still open
-                # would keep the test waiting in its exec() for ever.
-                assert not dialog.isVisible(), f"{what}: still open after its keys"
-            except BaseException as e:  # noqa: BLE001 (reported by check())
-                self.problems.append(e)
-                self._close_all()
-
-        QTimer.singleShot(0, poll)
-
-    def _close_all(self) -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is not None and not self.keys.finished:
-            # done(), not reject(): a dialog that asks before closing must not ask now.
-            dialog.done(0) if isinstance(dialog, QDialog) else dialog.close()
-            QTimer.singleShot(10, self._close_all)
-
-    def check(self) -> None:
-        if self.problems:
-            raise self.problems[0]
-        assert not self.pending, f"these dialogs never opened: {self.pending}"
-
-
-@pytest.fixture
-def dialogs(keys) -> Iterator[Dialogs]:
-    waiter = Dialogs(keys)
-    yield waiter
-    if waiter.problems:
-        raise waiter.problems[0]
-
-
-def back_in(keys, dialog: QWidget) -> None:
-    """A box over ``dialog`` closed: the offscreen platform does not activate it again."""
-    dialog.activateWindow()
-    keys.qtbot.waitUntil(lambda: has_focus_inside(dialog), timeout=2000)
 
 
 def answer(dialogs: Dialogs, what: str, key=Key.Key_Return, seen: list | None = None) -> None:

@@ -8,15 +8,14 @@ Every result is checked in the real database through the domain, and on the scre
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import openpyxl
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from dialogs import back_in
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
     QFileDialog,
     QInputDialog,
     QMessageBox,
@@ -72,74 +71,6 @@ def shift(shop_db, kasir_session):
 
 
 # --- modal dialogs that keys open ------------------------------------------------------------
-
-
-def has_focus_inside(widget: QWidget) -> bool:
-    focus = QApplication.focusWidget()
-    return focus is not None and (focus is widget or widget.isAncestorOf(focus))
-
-
-class Dialogs:
-    """Each expected modal dialog is handled as soon as it shows (``exec()`` blocks the key
-    that opened it); :meth:`check` fails if a handler raised or a dialog never opened."""
-
-    def __init__(self, keys):
-        self.keys = keys
-        self.problems: list[BaseException] = []
-        self.taken: list[QWidget] = []
-        self.pending: list[str] = []
-
-    def expect(self, what: str, handle: Callable[[QWidget], None], *,
-               kind: type = QDialog, timeout_ms: int = 8000) -> None:
-        waited = [0]
-        self.pending.append(what)
-
-        def poll():
-            if self.keys.finished:
-                return
-            dialog = QApplication.activeModalWidget()
-            if dialog is None or not isinstance(dialog, kind) or any(
-                    dialog is seen for seen in self.taken):
-                waited[0] += 10
-                if waited[0] < timeout_ms:
-                    QTimer.singleShot(10, poll)
-                return
-            self.taken.append(dialog)
-            self.pending.remove(what)
-            try:
-                self.keys.qtbot.waitUntil(lambda: has_focus_inside(dialog), timeout=2000)
-                handle(dialog)
-            except BaseException as e:  # noqa: BLE001 (reported by check())
-                self.problems.append(e)
-                self._close_all()
-
-        QTimer.singleShot(0, poll)
-
-    def _close_all(self) -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is not None and not self.keys.finished:
-            dialog.reject() if isinstance(dialog, QDialog) else dialog.close()
-            QTimer.singleShot(10, self._close_all)
-
-    def check(self) -> None:
-        if self.problems:
-            raise self.problems[0]
-        assert not self.pending, f"these dialogs never opened: {self.pending}"
-
-
-@pytest.fixture
-def dialogs(keys) -> Iterator[Dialogs]:
-    waiter = Dialogs(keys)
-    yield waiter
-    if waiter.problems:
-        raise waiter.problems[0]
-
-
-def back_in(keys, dialog: QWidget) -> None:
-    """A dialog over ``dialog`` has closed: a desktop activates ``dialog`` again, the
-    offscreen platform does not."""
-    dialog.activateWindow()
-    keys.qtbot.waitUntil(lambda: has_focus_inside(dialog), timeout=2000)
 
 
 def manager_pin(keys) -> Callable[[SupervisorDialog], None]:
