@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from app.i18n import _
 from app.models import audit, payables, purchasing, stock, suppliers
@@ -295,7 +295,3 @@ def list_receipts(db: Database, *, supplier_id: str | None = None, limit: int = 
         f" r.created_at FROM goods_receipts r JOIN suppliers s ON s.id = r.supplier_id"
         f" LEFT JOIN purchase_orders o ON o.id = r.po_id {where}"
         " ORDER BY r.created_at DESC LIMIT ?", ([supplier_id] if supplier_id else []) + [limit])]
-
-
-def due_date(invoice_date: date, terms_days: int) -> date:
-    return invoice_date + timedelta(days=terms_days)
