@@ -79,7 +79,9 @@ def day_bounds(db: Database, date_from, date_to) -> tuple[str, str]:
 
 
 class CardLine(NamedTuple):
-    id: str
+    """One line of the card, as people read it (no record ids: a year of a busy product is
+    tens of thousands of lines, and every column read costs)."""
+
     created_at: str          # UTC ISO; show with clock.format_local
     kind: str
     kind_label: str
@@ -88,7 +90,6 @@ class CardLine(NamedTuple):
     balance_qty: int         # after this movement
     balance_value: int
     doc_type: str | None
-    doc_id: str | None
     doc_number: str | None
     user_name: str
     reason: str
@@ -125,7 +126,7 @@ def stock_card(db: Database, product_id: str, date_from=None, date_to=None) -> S
     users = dict(_tuples(db, "SELECT id, full_name FROM users"))
     rows = _tuples(
         db,
-        "SELECT m.id, m.created_at, m.kind, m.qty, m.value, m.doc_type, m.doc_id,"
+        "SELECT m.created_at, m.kind, m.qty, m.value, m.doc_type,"
         " coalesce(s.number, c.number, w.number, g.number, b.number), m.user_id, m.reason"
         " FROM stock_movements m"
         " LEFT JOIN sales s ON m.doc_type IN ('sale', 'return', 'void') AND s.id = m.doc_id"
@@ -141,12 +142,11 @@ def stock_card(db: Database, product_id: str, date_from=None, date_to=None) -> S
     append = lines.append
     # A year of a busy product is tens of thousands of rows: one plain loop, no lookups
     # but two dicts.
-    for (id_, at, kind, moved, worth, doc_type, doc_id, number, user_id,
-         reason) in rows:
+    for at, kind, moved, worth, doc_type, number, user_id, reason in rows:
         qty += moved
         value += worth
-        append(CardLine(id_, at, kind, labels.get(kind) or kind, moved, worth, qty, value,
-                        doc_type, doc_id, number, users.get(user_id, ""), reason))
+        append(CardLine(at, kind, labels.get(kind) or kind, moved, worth, qty, value,
+                        doc_type, number, users.get(user_id, ""), reason))
     return StockCard(product["id"], product["name"], product["base_unit"], opening[0],
                      opening[1], tuple(lines))
 
