@@ -113,6 +113,16 @@ class StockCard:
         return self.lines[-1].balance_value if self.lines else self.opening_value
 
 
+#: The table holding each kind of document a movement points to, for its number.
+_DOC_TABLES = {"sale": "sales", "return": "sales", "void": "sales",
+               "stock_count": "stock_counts", "writeoff": "writeoffs",
+               "receipt": "goods_receipts", "bulk": "bulk_opens"}
+#: One lookup per line, in the one table its document type names.
+_DOC_NUMBER = "CASE m.doc_type " + " ".join(
+    f"WHEN '{doc_type}' THEN (SELECT number FROM {table} WHERE id = m.doc_id)"
+    for doc_type, table in _DOC_TABLES.items()) + " END"
+
+
 def stock_card(db: Database, product_id: str, date_from=None, date_to=None) -> StockCard:
     """Kartu stok: the balance before ``date_from``, then every movement to ``date_to`` in
     the order it happened, with the running balance, its document's number and who."""
@@ -126,14 +136,8 @@ def stock_card(db: Database, product_id: str, date_from=None, date_to=None) -> S
     users = dict(_tuples(db, "SELECT id, full_name FROM users"))
     rows = _tuples(
         db,
-        "SELECT m.created_at, m.kind, m.qty, m.value, m.doc_type,"
-        " coalesce(s.number, c.number, w.number, g.number, b.number), m.user_id, m.reason"
-        " FROM stock_movements m"
-        " LEFT JOIN sales s ON m.doc_type IN ('sale', 'return', 'void') AND s.id = m.doc_id"
-        " LEFT JOIN stock_counts c ON m.doc_type = 'stock_count' AND c.id = m.doc_id"
-        " LEFT JOIN writeoffs w ON m.doc_type = 'writeoff' AND w.id = m.doc_id"
-        " LEFT JOIN goods_receipts g ON m.doc_type = 'receipt' AND g.id = m.doc_id"
-        " LEFT JOIN bulk_opens b ON m.doc_type = 'bulk' AND b.id = m.doc_id"
+        f"SELECT m.created_at, m.kind, m.qty, m.value, m.doc_type, {_DOC_NUMBER},"
+        " m.user_id, m.reason FROM stock_movements m"
         " WHERE m.product_id = ? AND m.created_at >= ? AND m.created_at < ?"
         " ORDER BY m.id", (product_id, start, end))
     qty, value = opening[0], opening[1]
@@ -142,11 +146,12 @@ def stock_card(db: Database, product_id: str, date_from=None, date_to=None) -> S
     append = lines.append
     # A year of a busy product is tens of thousands of rows: one plain loop, no lookups
     # but two dicts.
+    make = CardLine._make   # tuple.__new__ straight away: no Python-level __new__ per line
     for at, kind, moved, worth, doc_type, number, user_id, reason in rows:
         qty += moved
         value += worth
-        append(CardLine(at, kind, labels.get(kind) or kind, moved, worth, qty, value,
-                        doc_type, number, users.get(user_id, ""), reason))
+        append(make((at, kind, labels.get(kind) or kind, moved, worth, qty, value, doc_type,
+                     number, users.get(user_id, ""), reason)))
     return StockCard(product["id"], product["name"], product["base_unit"], opening[0],
                      opening[1], tuple(lines))
 
