@@ -97,11 +97,10 @@ class PayablesPage(QWidget):
         invoice = self.selected_invoice()
         if invoice is None:
             return
-        save_report(self, _("Simpan kartu utang pemasok"),
+        save_report(self, self.session.db, _("Simpan kartu utang pemasok"),
                     _("Kartu utang {name}.pdf").format(name=invoice.supplier_name),
-                    lambda path, _fmt: write_supplier_statement_pdf(
-                        self.session.db, invoice.supplier_id, path,
-                        printed_by=self.session.user))
+                    lambda db, path, _fmt: write_supplier_statement_pdf(
+                        db, invoice.supplier_id, path, printed_by=self.session.user))
 
     def pay_invoice(self) -> None:
         invoice = self.selected_invoice()

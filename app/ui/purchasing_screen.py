@@ -273,9 +273,10 @@ class OrdersPage(QWidget):
         order = self.selected()
         if order is None:
             return
-        save_report(self, _("Simpan pesanan sebagai PDF"), f"{order.number}.pdf",
-                    lambda path, _fmt: write_po_pdf(self.session.db, order.id, path,
-                                                    printed_by=self.session.user))
+        save_report(self, self.session.db, _("Simpan pesanan sebagai PDF"),
+                    f"{order.number}.pdf",
+                    lambda db, path, _fmt: write_po_pdf(db, order.id, path,
+                                                        printed_by=self.session.user))
 
     def receive(self) -> None:
         summary = self.selected()

@@ -225,9 +225,10 @@ class SusutPanel(QWidget):
     def save(self, fmt: str) -> None:
         first, last = day_of(self.date_from), day_of(self.date_to)
         path = save_report(
-            self, _("Simpan laporan susut"), f"susut-{first:%Y%m%d}-{last:%Y%m%d}.{fmt}",
-            lambda p, f: write_susut(self.session.db, p, f, date_from=first, date_to=last,
-                                     printed_by=self.session.user), formats=(fmt,))
+            self, self.session.db, _("Simpan laporan susut"),
+            f"susut-{first:%Y%m%d}-{last:%Y%m%d}.{fmt}",
+            lambda db, p, f: write_susut(db, p, f, date_from=first, date_to=last,
+                                         printed_by=self.session.user), formats=(fmt,))
         if path:
             self.status.setText(_("Tersimpan di {path}").format(path=path))
 
@@ -297,10 +298,10 @@ class StockCardPage(QWidget):
             return
         first, last = day_of(self.date_from), day_of(self.date_to)
         path = save_report(
-            self, _("Simpan kartu stok"), _("Kartu stok {name}.pdf").format(
+            self, self.session.db, _("Simpan kartu stok"), _("Kartu stok {name}.pdf").format(
                 name=product.name.replace("/", "-")),
-            lambda p, _f: write_stock_card_pdf(self.session.db, product.id, p, first, last,
-                                               printed_by=self.session.user))
+            lambda db, p, _f: write_stock_card_pdf(db, product.id, p, first, last,
+                                                   printed_by=self.session.user))
         if path:
             self.status.setText(_("Tersimpan di {path}").format(path=path))
 
@@ -336,7 +337,9 @@ class ListPage(QWidget):
     def table(self) -> ReportTable:
         raise NotImplementedError
 
-    def write(self, path, fmt: str):
+    def writer(self):
+        """``write(db, path, format)`` for the worker thread, with what it needs from the
+        page's fields read now, on the GUI thread."""
         raise NotImplementedError
 
     def file_name(self) -> str:
@@ -351,8 +354,8 @@ class ListPage(QWidget):
         self.status.setText("")
 
     def save(self, fmt: str) -> None:
-        path = save_report(self, self.heading(), f"{self.file_name()}.{fmt}", self.write,
-                           formats=(fmt,))
+        path = save_report(self, self.session.db, self.heading(), f"{self.file_name()}.{fmt}",
+                           self.writer(), formats=(fmt,))
         if path:
             self.status.setText(_("Tersimpan di {path}").format(path=path))
 
@@ -377,9 +380,10 @@ class ExpiryPage(ListPage):
     def table(self) -> ReportTable:
         return near_expiry_table(self.session.db, self.days.value())
 
-    def write(self, path, fmt: str):
-        return write_near_expiry(self.session.db, path, fmt, days=self.days.value(),
-                                 printed_by=self.session.user)
+    def writer(self):
+        days, user = self.days.value(), self.session.user
+        return lambda db, path, fmt: write_near_expiry(db, path, fmt, days=days,
+                                                       printed_by=user)
 
 
 class LowStockPage(ListPage):
@@ -391,8 +395,9 @@ class LowStockPage(ListPage):
     def table(self) -> ReportTable:
         return low_stock_tables(self.session.db)[0]
 
-    def write(self, path, fmt: str):
-        return write_low_stock(self.session.db, path, fmt, printed_by=self.session.user)
+    def writer(self):
+        user = self.session.user
+        return lambda db, path, fmt: write_low_stock(db, path, fmt, printed_by=user)
 
     def refresh(self) -> None:
         super().refresh()
@@ -410,6 +415,7 @@ class ValuationPage(ListPage):
     def table(self) -> ReportTable:
         return valuation_tables(self.session.db)[2]
 
-    def write(self, path, fmt: str):
-        return write_valuation(self.session.db, path, fmt, printed_by=self.session.user)
+    def writer(self):
+        user = self.session.user
+        return lambda db, path, fmt: write_valuation(db, path, fmt, printed_by=user)
 
