@@ -62,10 +62,12 @@ def update_english() -> polib.POFile:
         entry = existing.get(msgid)
         if entry is None:
             entry = polib.POEntry(msgid=msgid, msgstr="")
-            if plural:
-                entry.msgid_plural = plural
-                entry.msgstr_plural = {0: "", 1: ""}
             po.append(entry)
+        if (entry.msgid_plural or None) != plural:
+            # New, or a call that changed between _() and ngettext(): translate it again.
+            entry.msgid_plural = plural or ""
+            entry.msgstr_plural = {0: "", 1: ""} if plural else {}
+            entry.msgstr = ""
         entry.occurrences = [tuple(p.rsplit(":", 1)) for p in places[:3]]
     wanted = {m for m, _p in strings}
     for entry in [e for e in po if e.msgid not in wanted]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import audit, members, payables, stock
 from app.models.db import Database
 from app.models.migrations import latest_version, schema_version
@@ -38,23 +38,24 @@ def run_checks(db: Database) -> list[CheckResult]:
                                _("lengkap") if not missing else ", ".join(sorted(missing))))
     for name, mismatches, balances, fine, wrong in (
         (_("Stok: saldo = jumlah mutasi"), stock.ledger_mismatches(db), "stock_balances",
-         _("{n} produk cocok"), _("{n} produk tidak cocok, mis. produk {id}: saldo {balance},"
+         lambda n: ngettext("{n} produk cocok", "{n} produk cocok", n), _("{n} produk tidak cocok, mis. produk {id}: saldo {balance},"
                                   " mutasi {ledger}")),
         (_("Nilai stok: saldo = jumlah mutasi"), stock.ledger_mismatches(db, "value"),
-         "stock_balances", _("{n} produk cocok"),
+         "stock_balances", lambda n: ngettext("{n} produk cocok", "{n} produk cocok", n),
          _("{n} produk tidak cocok, mis. produk {id}: nilai {balance}, mutasi {ledger}")),
         (_("Utang pemasok: saldo = jumlah mutasi"), payables.payable_mismatches(db),
-         "supplier_balances", _("{n} pemasok cocok"),
+         "supplier_balances", lambda n: ngettext("{n} pemasok cocok", "{n} pemasok cocok", n),
          _("{n} pemasok tidak cocok, mis. pemasok {id}: saldo {balance}, mutasi {ledger}")),
         (_("Bon anggota: saldo = jumlah mutasi"), members.credit_mismatches(db), "member_credit",
-         _("{n} anggota cocok"), _("{n} anggota tidak cocok, mis. anggota {id}: saldo {balance},"
+         lambda n: ngettext("{n} anggota cocok", "{n} anggota cocok", n), _("{n} anggota tidak cocok, mis. anggota {id}: saldo {balance},"
                                    " mutasi {ledger}")),
     ):
         if mismatches:
             first_id, balance, ledger = mismatches[0]
             detail = wrong.format(n=len(mismatches), id=first_id, balance=balance, ledger=ledger)
         else:
-            detail = fine.format(n=db.scalar(f"SELECT count(*) FROM {balances}"))
+            count = db.scalar(f"SELECT count(*) FROM {balances}")
+            detail = fine(count).format(n=count)
         results.append(CheckResult(name, not mismatches, detail))
     unpaid = db.query(
         "SELECT s.number FROM sales s LEFT JOIN (SELECT sale_id, sum(amount) AS paid"
@@ -70,7 +71,7 @@ def run_checks(db: Database) -> list[CheckResult]:
         " WHERE p.paid > i.amount LIMIT 5")
     results.append(CheckResult(
         _("Faktur pemasok: dibayar ≤ tagihan"), not overpaid,
-        _("{n} faktur cocok").format(n=db.scalar("SELECT count(*) FROM supplier_invoices"))
+        _n_matching_invoices(db)
         if not overpaid else _("lebih bayar: {numbers}").format(
             numbers=", ".join(r[0] for r in overpaid))))
     fts_rows = db.scalar("SELECT count(*) FROM product_search")
@@ -92,3 +93,8 @@ def audit_summary(chain: audit.AuditCheck) -> str:
     }
     return _("rusak mulai baris {seq}: {reason}").format(
         seq=chain.first_broken, reason=reasons[chain.reason])
+
+
+def _n_matching_invoices(db: Database) -> str:
+    n = db.scalar("SELECT count(*) FROM supplier_invoices")
+    return ngettext("{n} faktur cocok", "{n} faktur cocok", n).format(n=n)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import audit, payables, purchasing, stock, suppliers
 from app.models.clock import local_date, now_iso
 from app.models.db import Database
@@ -134,7 +134,9 @@ def receipt_warnings(db: Database, lines: list[ReceivedLine], today: date) -> li
         expiry = date.fromisoformat(line.expiry)
         days = (expiry - today).days
         if days <= NEAR_EXPIRY_DAYS:
-            warnings.append(_("{name} kedaluwarsa dalam {days} hari ({day}).").format(
+            warnings.append(ngettext("{name} kedaluwarsa dalam {days} hari ({day}).",
+                                     "{name} kedaluwarsa dalam {days} hari ({day}).",
+                                     days).format(
                 name=line.name, days=days, day=expiry.strftime("%d-%m-%Y")))
         later = db.scalar(
             "SELECT max(expiry) FROM goods_receipt_lines WHERE product_id = ? AND expiry > ?"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import payables, purchasing, suppliers
 from app.models.clock import local_date, now_iso
 from app.models.db import Database
@@ -78,7 +78,8 @@ def po_document(db: Database, po_id: str) -> Document:
         if received:
             cells.insert(4, line.received_base * QTY_SCALE // line.factor)
         lines.append(data(*cells))
-    label = _("Total ({n} baris)").format(n=len(po.lines))
+    label = ngettext("Total ({n} baris)", "Total ({n} baris)", len(po.lines)).format(
+        n=len(po.lines))
     lines.append(total(None, label, *[None] * (len(columns) - 3), po.total))
     stamp = {"draft": _("DRAF"), "cancelled": _("DIBATALKAN")}.get(po.status, "")
     fields = Fields(tuple(

@@ -51,7 +51,8 @@ def near_expiry_table(db: Database, days: int = 30, today=None) -> ReportTable:
          Column(_("Sisa waktu"), weight=1.1), Column(_("Satuan")),
          Column(_("Perkiraan di rak"), QTY), Column(_("Nilai (Rp)"), MONEY)),
         tuple(lines), sheet=_("Hampir kedaluwarsa"),
-        empty=_("Tidak ada lot yang kedaluwarsa dalam {n} hari.").format(n=days))
+        empty=ngettext("Tidak ada lot yang kedaluwarsa dalam {n} hari.",
+                       "Tidak ada lot yang kedaluwarsa dalam {n} hari.", days).format(n=days))
 
 
 def write_near_expiry(db: Database, path, format: str = "pdf", *, days: int = 30,

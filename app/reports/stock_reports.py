@@ -13,7 +13,7 @@ from __future__ import annotations
 from itertools import groupby
 from pathlib import Path
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import stock_views
 from app.models.clock import format_local, now_iso
 from app.models.db import Database
@@ -81,7 +81,7 @@ def stock_card_document(db: Database, product_id: str, date_from=None, date_to=N
                           -m.qty if m.qty < 0 else None, m.balance_qty, m.value,
                           m.balance_value))
     lines.append(total(None, _("Saldo akhir"), None,
-                       _("{n} mutasi").format(n=len(card.lines)), None, came, went,
+                       ngettext("{n} mutasi", "{n} mutasi", len(card.lines)).format(n=len(card.lines)), None, came, went,
                        card.closing_qty, worth, card.closing_value))
     fields = Fields((
         (_("Produk"), product.name), (_("Kategori"), category_label(product.category)),
@@ -197,7 +197,8 @@ def low_stock_tables(db: Database) -> tuple[ReportTable, ReportTable]:
             flat.append(data(label, r.name, *cells))
         count += len(rows)
     if count:
-        label = _("{n} produk perlu dipesan").format(n=count)
+        label = ngettext("{n} produk perlu dipesan", "{n} produk perlu dipesan",
+                         count).format(n=count)
         grouped.append(total(label, None, None, None, None))
         flat.append(total(label, None, None, None, None, None))
     empty = _("Tidak ada produk di bawah stok minimum.")

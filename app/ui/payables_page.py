@@ -11,7 +11,7 @@ from datetime import date
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models.clock import local_date, now_iso
 from app.models.money import format_number, format_rupiah
 from app.models.payables import BUCKETS, AgingRow, Invoice, aging, bucket_label, invoices
@@ -81,8 +81,10 @@ class PayablesPage(QWidget):
                 day=day_text(invoice.invoice_date)))
             if invoice.open and invoice.days_overdue(today) > 0:
                 self.table.item(row, 4).setForeground(QBrush(OVERDUE))
-                self.table.item(row, 4).setToolTip(_("Lewat jatuh tempo {n} hari").format(
-                    n=invoice.days_overdue(today)))
+                late = invoice.days_overdue(today)
+                self.table.item(row, 4).setToolTip(ngettext(
+                    "Lewat jatuh tempo {n} hari", "Lewat jatuh tempo {n} hari", late).format(
+                        n=late))
         self.aging = aging(db, today)
         fill(self.aging_table, [(
             a.supplier_name, *(format_number(a.buckets[b]) for b in BUCKETS),
