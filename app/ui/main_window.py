@@ -49,7 +49,8 @@ class MainWindow(QMainWindow):
         if session.can("user.manage"):
             areas.append(("users", _("Akun pengguna"), lambda: UsersScreen(session)))
         # After the older areas, so their Ctrl+number keys stay what people learned.
-        if any(session.can(p) for p in ("purchase.manage", "goods.receive", "payable.pay")):
+        if any(session.can(p) for p in ("purchase.manage", "goods.receive", "payable.pay",
+                                        "preorder.take")):
             areas.append(("purchasing", _("Pembelian"), lambda: PurchasingScreen(session)))
         if any(session.can(p) for p in ("stock.count", "stock.handle", "stock.adjust",
                                         "report.stock")):

@@ -40,6 +40,7 @@ from app.ui.errors import on_error
 from app.ui.lists import enter_opens, fill, list_table, shortcut
 from app.ui.payables_page import PayablesPage
 from app.ui.po_dialog import PODetailDialog, PODialog
+from app.ui.preorders_page import PreordersPage
 from app.ui.receiving_dialog import ReceivingDialog
 from app.ui.report_files import save_report
 from app.ui.session import Session
@@ -307,12 +308,14 @@ class PurchasingScreen(QTabWidget):
         super().__init__(parent)
         self.session = session
         self.setObjectName("purchasing")
-        self.suppliers = SuppliersPage(session)
+        self.suppliers = SuppliersPage(session) if (
+            session.can("purchase.manage") or session.can("payable.pay")) else None
         self.orders = OrdersPage(session) if (
             session.can("purchase.manage") or session.can("goods.receive")) else None
         self.payables = PayablesPage(session) if session.can("payable.pay") else None
+        self.preorders = PreordersPage(session) if session.can("preorder.take") else None
         pages = [(self.suppliers, _("Pemasok")), (self.orders, _("Pesanan dan penerimaan")),
-                 (self.payables, _("Utang pemasok"))]
+                 (self.payables, _("Utang pemasok")), (self.preorders, _("Pesanan anggota"))]
         for number, (page, label) in enumerate([p for p in pages if p[0] is not None],
                                                start=1):
             self.addTab(page, f"{label}  (Alt+{number})")

@@ -19,7 +19,7 @@ from app.ui.users_screen import UsersScreen
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 AREAS_BY_ROLE = {
-    "kasir": ["till", "products", "stock", "settings"],
+    "kasir": ["till", "products", "purchasing", "stock", "settings"],
     "bendahara": ["products", "audit", "purchasing", "stock", "settings"],
     "manajer": ["till", "products", "audit", "users", "purchasing", "stock", "settings"],
     "pengawas": ["products", "audit", "stock", "settings"],
