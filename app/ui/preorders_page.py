@@ -94,8 +94,8 @@ class PreordersPage(QWidget):
         self.show_all.toggled.connect(lambda _on: self.refresh())
         self.table = list_table("preorders", [
             _("Nomor"), _("Anggota"), _("Barang"), _("Jumlah"), _("Harga (Rp)"),
-            _("Uang muka (Rp)"), _("Sisa bayar (Rp)"), _("Status"), _("Pesanan pembelian")],
-            [170, 200, 0, 90, 100, 110, 110, 130, 170], stretch=2)
+            _("DP (Rp)"), _("Sisa (Rp)"), _("Status")],
+            [165, 170, 0, 70, 95, 90, 90, 160], stretch=2)
         enter_opens(self.table, self.hand_over)
         self.message = QLabel()
         self.message.setObjectName("preorders_message")
@@ -127,7 +127,8 @@ class PreordersPage(QWidget):
         fill(self.table, [(
             o.number, o.member_label, o.name, format_qty(o.qty, o.unit_name),
             format_rupiah(o.total), format_rupiah(o.deposit), format_rupiah(o.due),
-            preorders.status_label(o.status), o.po_number or "") for o in self.orders],
+            f"{preorders.status_label(o.status)} {o.po_number[-5:]}" if o.po_number
+            else preorders.status_label(o.status)) for o in self.orders],
             right=(3, 4, 5, 6))
 
     def selected(self) -> preorders.Preorder | None:
