@@ -6,11 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
+
+from app.ui.widgets import key_button
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -58,3 +61,15 @@ def shortcut(parent: QWidget, key: str, slot) -> None:
 def enter_opens(table: QTableWidget, slot) -> None:
     """Enter (or a double click) on a row opens it."""
     table.activated.connect(lambda _index: slot())
+
+
+def button_row(parent: QWidget, note: QWidget, buttons) -> QHBoxLayout:
+    """The row under a list: ``note`` (a count or a message) on the left, then a key button
+    for each ``(text, key, slot, allowed)``; one the role may not use is hidden."""
+    row = QHBoxLayout()
+    row.addWidget(note, 1)
+    for text, key, slot, allowed in buttons:
+        button = key_button(text, key, parent, slot)
+        button.setVisible(allowed)
+        row.addWidget(button)
+    return row

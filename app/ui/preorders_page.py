@@ -23,11 +23,10 @@ from app.models.money import format_qty, format_rupiah
 from app.models.suppliers import list_suppliers
 from app.models.till_settings import get_till_settings
 from app.ui.errors import on_error
-from app.ui.lists import enter_opens, fill, list_table, shortcut
+from app.ui.lists import button_row, enter_opens, fill, list_table, shortcut
 from app.ui.session import Session
 from app.ui.stock_dialogs import ProductField, StockForm
 from app.ui.till_dialogs import MemberDialog, PaymentDialog
-from app.ui.widgets import key_button
 
 
 class PreorderDialog(StockForm):
@@ -100,16 +99,11 @@ class PreordersPage(QWidget):
         self.message = QLabel()
         self.message.setObjectName("preorders_message")
         take, manage = session.can("preorder.take"), session.can("purchase.manage")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
-        for text, key, slot, allowed in (
+        buttons = button_row(self, self.message, (
                 (_("Pesanan baru"), "F2", self.new, take),
                 (_("Serahkan barang"), "F5", self.hand_over, take),
                 (_("Masukkan ke pesanan pembelian"), "F6", self.to_po, manage),
-                (_("Batalkan"), "F8", self.cancel, take)):
-            button = key_button(text, key, self, slot)
-            button.setVisible(allowed)
-            buttons.addWidget(button)
+                (_("Batalkan"), "F8", self.cancel, take)))
         shortcut(self, "F9", self.show_all.toggle)
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Pesanan anggota: beras, LPG, pupuk … dipesan lebih dulu")), 1)

@@ -37,7 +37,7 @@ from app.models.purchasing import (
 from app.models.suppliers import Supplier, list_suppliers, set_supplier_archived
 from app.reports.purchasing_pdf import write_po_pdf
 from app.ui.errors import on_error
-from app.ui.lists import enter_opens, fill, list_table, shortcut
+from app.ui.lists import button_row, enter_opens, fill, list_table, shortcut
 from app.ui.payables_page import PayablesPage
 from app.ui.po_dialog import PODetailDialog, PODialog
 from app.ui.preorders_page import PreordersPage
@@ -45,7 +45,6 @@ from app.ui.receiving_dialog import ReceivingDialog
 from app.ui.report_files import save_report
 from app.ui.session import Session
 from app.ui.supplier_dialog import SupplierDialog
-from app.ui.widgets import key_button
 
 
 class SuppliersPage(QWidget):
@@ -66,13 +65,9 @@ class SuppliersPage(QWidget):
         enter_opens(self.table, self.edit)
         self.count = QLabel()
         can_manage = session.can("purchase.manage")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count, 1)
-        for text, key, slot in ((_("Tambah"), "F2", self.add), (_("Ubah"), "F4", self.edit),
-                                (_("Arsipkan / pulihkan"), "F8", self.toggle_archived)):
-            button = key_button(text, key, self, slot)
-            button.setVisible(can_manage)
-            buttons.addWidget(button)
+        buttons = button_row(self, self.count, (
+            (_("Tambah"), "F2", self.add, can_manage), (_("Ubah"), "F4", self.edit, can_manage),
+            (_("Arsipkan / pulihkan"), "F8", self.toggle_archived, can_manage)))
         shortcut(self, "Ctrl+F", self.focus_search)
         shortcut(self, "F9", self.show_archived.toggle)
         top = QHBoxLayout()
@@ -167,19 +162,14 @@ class OrdersPage(QWidget):
         self.message = QLabel()
         self.message.setObjectName("orders_message")
         manage, receive = session.can("purchase.manage"), session.can("goods.receive")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
-        for text, key, slot, allowed in (
+        buttons = button_row(self, self.message, (
                 (_("Pesanan baru"), "F2", self.new, manage),
                 (_("Buka"), "F4", self.open, True),
                 (_("Terima barang"), "F5", self.receive, receive),
                 (_("Kirim"), "F6", self.send, manage),
                 (_("Terima tanpa pesanan"), "F7", self.receive_without_po, receive),
                 (_("Batalkan / tutup"), "F8", self.cancel, manage),
-                (_("PDF"), "Ctrl+P", self.print_po, True)):
-            button = key_button(text, key, self, slot)
-            button.setVisible(allowed)
-            buttons.addWidget(button)
+                (_("PDF"), "Ctrl+P", self.print_po, True)))
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Tampilkan")))
         top.addWidget(self.status)

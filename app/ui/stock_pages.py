@@ -41,7 +41,7 @@ from app.reports.stock_reports import (
 )
 from app.reports.tabular import ReportTable
 from app.ui.errors import on_error
-from app.ui.lists import fill, list_table, shortcut
+from app.ui.lists import button_row, fill, list_table, shortcut
 from app.ui.report_files import save_report
 from app.ui.report_view import ReportPanel
 from app.ui.session import Session
@@ -91,15 +91,10 @@ class BulkPage(QWidget):
             _("Nomor"), _("Dibuka"), _("Kemasan"), _("Dijual eceran sebagai"), _("Isi"),
             _("Terjual eceran")], [190, 150, 0, 240, 110, 120], stretch=2)
         self.status = status_label("bulk_status")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        for text, key, slot, allowed in (
+        buttons = button_row(self, self.status, (
                 (_("Barang rusak / hilang"), "F7", self.write_off, session.can("stock.handle")),
                 (_("Buka kemasan"), "F2", self.open_bulk, session.can("stock.handle")),
-                (_("Tutup kemasan"), "F4", self.close_bulk, session.can("stock.adjust"))):
-            button = key_button(text, key, self, slot)
-            button.setVisible(allowed)
-            buttons.addWidget(button)
+                (_("Tutup kemasan"), "F4", self.close_bulk, session.can("stock.adjust"))))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Kemasan yang sedang dibuka (karung, dus) — yang terjual"
                                   " eceran dihitung dari kasir sejak dibuka")))
