@@ -173,3 +173,17 @@ def _check_range(result, what, field, allow_negative, allow_zero, maximum, fmt) 
             field,
         )
     return result
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """Split ``total`` over lines in proportion to ``weights``; the parts add up exactly
+    (largest remainder), so a cart discount never creates or loses a rupiah."""
+    whole = sum(weights)
+    if whole == 0 or total == 0:
+        return [0] * len(weights)
+    parts = [total * w // whole for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (total * weights[i]) % whole,
+                        reverse=True)
+    for i in remainders[: total - sum(parts)]:
+        parts[i] += 1
+    return parts

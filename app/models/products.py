@@ -71,6 +71,7 @@ class Product:
     program: str = ""        # a government program good (MinyaKita, SPHP ...); "" = not one
     quota_qty: int | None = None   # base-unit thousandths one member may buy per period
     quota_period: str = "month"
+    consigned: bool = False  # titip jual: the producers' goods, stock in consignment batches
 
     def unit_price(self, unit: PackUnit | None) -> int:
         """What one of ``unit`` costs; a unit without its own price is the base price × factor."""
@@ -487,8 +488,9 @@ def set_archived(db: Database, *, user: User, product_id: str, archived: bool) -
 
 
 def get_product(db: Database, product_id: str) -> Product:
-    row = db.one("SELECT p.*, coalesce(b.qty, 0) AS stock FROM products p"
-                 " LEFT JOIN stock_balances b ON b.product_id = p.id WHERE p.id = ?",
+    row = db.one("SELECT p.*, coalesce(b.qty, 0) + coalesce(c.qty, 0) AS stock FROM products p"
+                 " LEFT JOIN stock_balances b ON b.product_id = p.id"
+                 " LEFT JOIN consigned_stock c ON c.product_id = p.id WHERE p.id = ?",
                  (product_id,))
     if row is None:
         raise NotFound(_("Produk tidak ditemukan."))
@@ -508,6 +510,7 @@ def get_product(db: Database, product_id: str) -> Product:
         barcodes=tuple(c["code"] for c in codes if c["unit_id"] is None), units=units,
         stock=row["stock"], plu=row["plu"], program=row["program"], rack=row["rack"],
         quota_qty=row["quota_qty"], quota_period=row["quota_period"],
+        consigned=bool(row["consigned"]),
     )
 
 
@@ -527,9 +530,12 @@ def fts_query(text: str) -> str:
 
 
 _ROW_COLUMNS = (
-    "p.id, p.name, p.brand, p.category, p.base_unit, p.price, p.het, coalesce(b.qty, 0) AS stock,"
+    "p.id, p.name, p.brand, p.category, p.base_unit, p.price, p.het, coalesce(b.qty, 0) + coalesce(c.qty, 0) AS stock,"
     " p.min_stock, p.archived, s.codes"
 )
+#: The shop's own stock and, for consigned goods, the producers' stock in the shop.
+_STOCK_JOINS = (" LEFT JOIN stock_balances b ON b.product_id = p.id"
+                " LEFT JOIN consigned_stock c ON c.product_id = p.id")
 
 
 def _rows(rows) -> list[ProductRow]:
@@ -557,21 +563,18 @@ def list_products(db: Database, text: str = "", *, offset: int = 0, limit: int =
         return _rows(db.query(
             f"SELECT {_ROW_COLUMNS} FROM products p"
             " JOIN product_search s ON s.rowid = p.rowid"
-            " LEFT JOIN stock_balances b ON b.product_id = p.id"
-            f" WHERE 1{archived} ORDER BY p.archived, p.name COLLATE NOCASE, p.id"
+            f"{_STOCK_JOINS} WHERE 1{archived} ORDER BY p.archived, p.name COLLATE NOCASE, p.id"
             " LIMIT ? OFFSET ?", (limit, offset)))
     if _is_broad(db, match):
         # Ranking tens of thousands of hits costs more than it tells: list them by name.
         return _rows(db.query(
             f"SELECT {_ROW_COLUMNS} FROM products p JOIN product_search s ON s.rowid = p.rowid"
-            " LEFT JOIN stock_balances b ON b.product_id = p.id"
-            " WHERE p.rowid IN (SELECT rowid FROM product_search WHERE product_search MATCH ?)"
+            f"{_STOCK_JOINS} WHERE p.rowid IN (SELECT rowid FROM product_search WHERE product_search MATCH ?)"
             f"{archived} ORDER BY p.archived, p.name COLLATE NOCASE, p.id LIMIT ? OFFSET ?",
             (match, limit, offset)))
     return _rows(db.query(
         f"SELECT {_ROW_COLUMNS} FROM product_search s JOIN products p ON p.rowid = s.rowid"
-        " LEFT JOIN stock_balances b ON b.product_id = p.id"
-        f" WHERE product_search MATCH ?{archived}"
+        f"{_STOCK_JOINS} WHERE product_search MATCH ?{archived}"
         f" ORDER BY bm25(product_search, {_WEIGHTS}), p.id LIMIT ? OFFSET ?",
         (match, limit, offset)))
 

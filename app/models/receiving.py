@@ -18,9 +18,8 @@ from app.models.clock import local_date, now_iso
 from app.models.db import Database
 from app.models.errors import NotFound, Problem, UserError, ValidationError
 from app.models.ids import new_id, next_document_number
-from app.models.money import MAX_RUPIAH, format_qty, parse_rupiah
+from app.models.money import MAX_RUPIAH, allocate, format_qty, parse_rupiah
 from app.models.purchasing import DocLine, LineInput
-from app.models.sales import allocate
 from app.models.settings import get_settings
 from app.models.users import User, require
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.i18n import _
-from app.models import audit, stock
+from app.models import audit, consignment, stock
 from app.models.clock import local_date, now_iso
 from app.models.db import Database
 from app.models.errors import UserError
@@ -75,26 +75,36 @@ def return_items(db: Database, *, user: User, till: str, sale_id: str,
                     for key, column in (("amount", "amount"), ("net", "net_amount"),
                                         ("cost", "cost"), ("base", "base_qty"),
                                         ("discount", "discount"))}
-            written.append((old, qty, part))
-        refund = sum(part["net"] for _old, _qty, part in written)
-        subtotal = sum(part["amount"] for _old, _qty, part in written)
+            # Consigned goods go back to the batches they came from; the producers give
+            # back what they were owed for them, and that is the cost returned.
+            takes = consignment.plan_take_back(db, original_line_id=old["id"],
+                                               base_qty=part["base"], net_amount=part["net"])
+            if takes:
+                part["cost"] = sum(take.due for take in takes)
+            written.append((old, qty, part, takes))
+        refund = sum(part["net"] for _old, _qty, part, _takes in written)
+        subtotal = sum(part["amount"] for _old, _qty, part, _takes in written)
         db.execute(
             "INSERT INTO sales(id, number, kind, shift_id, user_id, member_id, original_id,"
             " subtotal, cart_discount, total, change, reason, approved_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
             (return_id, number, kind, shift.id, user.id, original["member_id"], sale_id,
              -subtotal, -(subtotal - refund), -refund, reason[:200], approver.id, at))
-        for line_no, (old, qty, part) in enumerate(written, start=1):
+        for line_no, (old, qty, part, takes) in enumerate(written, start=1):
+            line_id = new_id()
             db.execute(
                 "INSERT INTO sale_lines(id, sale_id, line_no, product_id, unit_id, name,"
                 " unit_name, qty, factor, base_qty, unit_price, discount, amount, net_amount,"
                 " cost, het, original_line_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id(), return_id, line_no, old["product_id"], old["unit_id"], old["name"],
+                (line_id, return_id, line_no, old["product_id"], old["unit_id"], old["name"],
                  old["unit_name"], -qty, old["factor"], -part["base"], old["unit_price"],
                  -part["discount"], -part["amount"], -part["net"], -part["cost"], old["het"],
                  old["id"]))
-            if part["base"]:
+            if takes:
+                consignment.write_take_back(db, takes, user_id=user.id, return_id=return_id,
+                                            return_line_id=line_id, reason=reason[:200], at=at)
+            elif part["base"]:
                 # Goods come back at what they cost when they left.
                 stock.record_movement(db, user_id=user.id, product_id=old["product_id"],
                                       kind="return", qty=part["base"], value=part["cost"],

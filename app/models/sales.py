@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from app.i18n import _
-from app.models import audit, stock
+from app.models import audit, consignment, stock
 from app.models.cart import Cart, check_het
 from app.models.clock import local_date, now_iso
 from app.models.db import Database
 from app.models.errors import NotFound, PermissionDenied, UserError
 from app.models.ids import new_id, next_document_number
 from app.models.members import get_member, record_credit
-from app.models.money import MAX_RUPIAH, amount, format_rupiah
+from app.models.money import MAX_RUPIAH, allocate, amount, format_rupiah
 from app.models.products import get_product
 from app.models.program_goods import check_cart_quotas
 from app.models.settings import get_settings
@@ -111,20 +111,6 @@ def _settle(cart: Cart, payments: list[PaymentInput], member,
     return rows, tendered - cash_due if tendered else 0
 
 
-def allocate(total: int, weights: list[int]) -> list[int]:
-    """Split ``total`` over lines in proportion to ``weights``; the parts add up exactly
-    (largest remainder), so a cart discount never creates or loses a rupiah."""
-    whole = sum(weights)
-    if whole == 0 or total == 0:
-        return [0] * len(weights)
-    parts = [total * w // whole for w in weights]
-    remainders = sorted(range(len(weights)), key=lambda i: (total * weights[i]) % whole,
-                        reverse=True)
-    for i in remainders[: total - sum(parts)]:
-        parts[i] += 1
-    return parts
-
-
 def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
                   payments: list[PaymentInput], supervisor: User | None = None,
                   deposit: PaymentInput | None = None) -> SaleResult:
@@ -169,18 +155,29 @@ def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
         shares = allocate(cart.cart_discount, [line.amount for line in cart.lines])
         for line_no, (line, share) in enumerate(zip(cart.lines, shares, strict=True), start=1):
             product = products[line.product_id]
-            # The cost of goods sold is what the stock gives up at its moving average.
-            moved = stock.record_movement(db, user_id=user.id, product_id=line.product_id,
-                                          kind="sale", qty=-line.base_qty, doc_type="sale",
-                                          doc_id=sale_id)
+            line_id, takes = new_id(), None
+            if product.consigned:
+                # Consigned goods are the producers': the cost is what they are owed.
+                takes = consignment.plan_sale(db, product_id=product.id, name=line.name,
+                                              base_qty=line.base_qty,
+                                              net_amount=line.amount - share)
+                cost = sum(take.due for take in takes)
+            else:
+                # The cost of goods sold is what the stock gives up at its moving average.
+                cost = -stock.record_movement(db, user_id=user.id, product_id=line.product_id,
+                                              kind="sale", qty=-line.base_qty,
+                                              doc_type="sale", doc_id=sale_id).value
             db.execute(
                 "INSERT INTO sale_lines(id, sale_id, line_no, product_id, unit_id, name,"
                 " unit_name, qty, factor, base_qty, unit_price, discount, amount, net_amount,"
                 " cost, het) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id(), sale_id, line_no, line.product_id, line.unit_id, line.name,
+                (line_id, sale_id, line_no, line.product_id, line.unit_id, line.name,
                  line.unit_name, line.qty, line.factor, line.base_qty, line.unit_price,
-                 line.discount, line.amount, line.amount - share, -moved.value,
+                 line.discount, line.amount, line.amount - share, cost,
                  None if product.het is None else amount(product.het, line.factor)))
+            if takes:
+                consignment.write_sale(db, takes, user_id=user.id, sale_id=sale_id,
+                                       sale_line_id=line_id, at=at)
         _write_payments(db, sale_id, payment_rows)
         bon = sum(r[1] for r in payment_rows if r[0] == "bon")
         if bon:

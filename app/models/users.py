@@ -43,6 +43,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "preorder.take": frozenset({"kasir", "manajer", "admin"}),
     # Printed stock and purchasing papers show costs and debts: not for the counter.
     "report.stock": frozenset({"bendahara", "manajer", "pengawas", "admin"}),
+    # Consignment: the manager takes goods in, returns them and counts them; the treasurer
+    # settles with the producers and pays them.
+    "consignment.manage": frozenset({"manajer", "admin"}),
+    "consignment.settle": frozenset({"bendahara", "manajer", "admin"}),
 }
 
 MAX_FAILED_LOGINS = 5
@@ -83,6 +87,8 @@ def permission_label(permission: str) -> str:
         "payable.pay": _("membayar utang pemasok"),
         "preorder.take": _("mencatat pesanan anggota"),
         "report.stock": _("mencetak laporan stok dan pembelian"),
+        "consignment.manage": _("menerima, mengembalikan dan menghitung barang titipan"),
+        "consignment.settle": _("menyelesaikan dan membayar titipan produsen"),
     }[permission]
 
 
