@@ -17,6 +17,7 @@ from app.models.db import Database
 from app.models.errors import NotFound, Problem, UserError, ValidationError
 from app.models.ids import new_id, next_document_number
 from app.models.money import MAX_RUPIAH, QTY_SCALE, amount, format_qty, parse_qty, parse_rupiah
+from app.models.consignment import require_own_stock
 from app.models.products import Product, get_product
 from app.models.settings import get_settings
 from app.models.users import User, require
@@ -101,6 +102,7 @@ def read_line(db: Database, line: LineInput, *, what_price: str | None = None) -
     if product.archived:
         raise UserError(_("{name} sudah diarsipkan; pulihkan dulu.").format(name=product.name),
                         "product")
+    require_own_stock(db, product.id)
     unit_id, unit_name, factor = unit_of(product, line.unit_id)
     # Packs come whole; only goods weighed or measured in their base unit take decimals.
     qty = parse_qty(line.qty, field="qty", what=_("Jumlah {name}").format(name=product.name),

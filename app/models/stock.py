@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from app.i18n import _
 from app.models import audit
 from app.models.clock import now_iso
+from app.models.consignment import require_own_stock
 from app.models.db import Database
 from app.models.errors import NotFound, UserError
 from app.models.ids import new_id
@@ -130,6 +131,7 @@ def adjust_stock(db: Database, *, user: User, product_id: str, qty, reason: str)
             raise NotFound(_("Produk tidak ditemukan."))
         if row["archived"]:
             raise UserError(_("Produk ini sudah diarsipkan; pulihkan dulu sebelum mengoreksi stok."))
+        require_own_stock(db, product_id)
         delta = parse_qty(qty, field="qty", what=_("Koreksi stok"), allow_negative=True,
                           fractional=bool(row["fractional"]))
         movement = record_movement(db, user_id=user.id, product_id=product_id,

@@ -100,10 +100,11 @@ def _scope_condition(scope: str, value: str) -> tuple[str, tuple]:
     """SQL over ``p`` (products) for the live products a count covers. (``+`` keeps SQLite
     off the products_name index, which would cost a lookup per product of a big catalog.)"""
     if scope == "category":
-        return "+p.archived = 0 AND p.category = ? COLLATE NOCASE", (value,)
+        return "+p.archived = 0 AND +p.consigned = 0 AND p.category = ? COLLATE NOCASE", (value,)
     if scope == "rack":
-        return "+p.archived = 0 AND p.rack = ? COLLATE NOCASE", (value,)
-    return "+p.archived = 0", ()
+        return "+p.archived = 0 AND +p.consigned = 0 AND p.rack = ? COLLATE NOCASE", (value,)
+    # Consigned goods are the producers': they are counted under Titipan.
+    return "+p.archived = 0 AND +p.consigned = 0", ()
 
 
 def _count(row) -> StockCount:

@@ -16,6 +16,7 @@ from datetime import date
 from app.i18n import _
 from app.models import audit, stock
 from app.models.clock import local_date, now_iso
+from app.models.consignment import require_own_stock
 from app.models.db import Database
 from app.models.errors import NotFound, UserError
 from app.models.ids import new_id, next_document_number
@@ -42,6 +43,7 @@ def _product(db: Database, product_id: str, *, field: str = "product"):
     if row["archived"]:
         raise UserError(_("{name} sudah diarsipkan; pulihkan dulu.").format(name=row["name"]),
                         field)
+    require_own_stock(db, product_id, field=field)
     return row
 
 
