@@ -13,11 +13,11 @@ from datetime import timedelta
 from app.i18n import _
 from app.models import audit, suppliers
 from app.models.clock import local_date, now, now_iso, to_iso
+from app.models.consignment import require_own_stock
 from app.models.db import Database
 from app.models.errors import NotFound, Problem, UserError, ValidationError
 from app.models.ids import new_id, next_document_number
 from app.models.money import MAX_RUPIAH, QTY_SCALE, amount, format_qty, parse_qty, parse_rupiah
-from app.models.consignment import require_own_stock
 from app.models.products import Product, get_product
 from app.models.settings import get_settings
 from app.models.users import User, require
