@@ -344,3 +344,21 @@ def test_consigned_goods_stay_out_of_the_shops_own_stock(shop, manajer, clock, s
         refused(shop, snapshot, lambda: consignment.post_intake(
             shop, user=manajer, consignor_id=sari.id, lines=[consignment.IntakeLine(own.id, K)]),
             match="riwayat stok")
+
+
+def test_stock_lists_keep_the_producers_goods_apart(shop, manajer, clock, sari, keripik):
+    from app.models.stock_views import low_stock, stock_on_hand, valuation
+
+    assert "UMKM" in {v.category for v in valuation(shop)}   # an own product, until...
+    intake(shop, manajer, clock, sari, keripik, 5)
+    assert keripik.id not in {row.id for row in stock_on_hand(shop)}
+    assert "UMKM" not in {v.category for v in valuation(shop)}
+    with clock():
+        from app.models.products import ProductInput as In
+        from app.models.products import update_product
+        update_product(shop, user=manajer, product_id=keripik.id, data=In(
+            name=keripik.name, base_unit="pcs", price=keripik.price, category="UMKM",
+            min_stock=6 * K))
+    low = {row.id: row.qty for row in low_stock(shop)}
+    assert low[keripik.id] == 5 * K           # what the producers have in the shop
+    assert [r.name for r in run_checks(shop) if not r.ok] == []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app.i18n import _, ngettext
-from app.models import audit, members, payables, stock
+from app.models import audit, consignment, members, payables, stock
 from app.models.db import Database
 from app.models.migrations import latest_version, schema_version
 
@@ -57,6 +57,23 @@ def run_checks(db: Database) -> list[CheckResult]:
             count = db.scalar(f"SELECT count(*) FROM {balances}")
             detail = fine(count).format(n=count)
         results.append(CheckResult(name, not mismatches, detail))
+    mismatched = consignment.mismatches(db)
+    results.append(CheckResult(
+        _("Titipan: saldo = jumlah mutasi"), not mismatched,
+        ngettext("{n} batch cocok", "{n} batch cocok", n := db.scalar(
+            "SELECT count(*) FROM consignment_balances")).format(n=n) if not mismatched
+        else _("{n} saldo tidak cocok, mis. {id}: saldo {balance}, mutasi {ledger}").format(
+            n=len(mismatched), id=mismatched[0][0], balance=mismatched[0][1],
+            ledger=mismatched[0][2])))
+    wrong_settlements = db.query(
+        "SELECT s.number FROM consignment_settlements s WHERE s.due <> (SELECT coalesce(sum(m.due),"
+        " 0) FROM consignment_settlement_lines l JOIN consignment_movements m"
+        " ON m.id = l.movement_id WHERE l.settlement_id = s.id) LIMIT 5")
+    results.append(CheckResult(
+        _("Penyelesaian titipan = baris penjualannya"), not wrong_settlements,
+        _("{n} nota cocok").format(n=db.scalar("SELECT count(*) FROM consignment_settlements"))
+        if not wrong_settlements else _("tidak cocok: {numbers}").format(
+            numbers=", ".join(r[0] for r in wrong_settlements))))
     unpaid = db.query(
         "SELECT s.number FROM sales s LEFT JOIN (SELECT sale_id, sum(amount) AS paid"
         " FROM payments GROUP BY sale_id) p ON p.sale_id = s.id"

@@ -185,7 +185,9 @@ def stock_on_hand(db: Database) -> list[StockRow]:
         db,
         "SELECT p.id, p.name, p.category, p.base_unit, coalesce(b.qty, 0),"
         f" coalesce(b.value, 0), {_AVERAGE}, p.min_stock, p.archived"
-        " FROM products p LEFT JOIN stock_balances b ON b.product_id = p.id")))
+        # Consigned goods are the producers' (see consignment.batches), not the shop's stock.
+        " FROM products p LEFT JOIN stock_balances b ON b.product_id = p.id"
+        " WHERE p.consigned = 0")))
 
 
 @dataclass(frozen=True)
@@ -206,10 +208,12 @@ class LowStock:
 def low_stock(db: Database) -> list[LowStock]:
     """Products on sale at or under their minimum stock (those with a minimum set)."""
     return [LowStock(*r) for r in db.query(
-        "SELECT p.id, p.name, p.category, p.base_unit, coalesce(b.qty, 0), p.min_stock"
+        "SELECT p.id, p.name, p.category, p.base_unit, coalesce(b.qty, c.qty, 0), p.min_stock"
         " FROM products p LEFT JOIN stock_balances b ON b.product_id = p.id"
+        " LEFT JOIN consigned_stock c ON c.product_id = p.id"
         # "+": scanning the table beats the products_name index here (one lookup a row).
-        " WHERE +p.archived = 0 AND p.min_stock > 0 AND coalesce(b.qty, 0) <= p.min_stock"
+        " WHERE +p.archived = 0 AND p.min_stock > 0"
+        " AND coalesce(b.qty, c.qty, 0) <= p.min_stock"
         " ORDER BY p.category COLLATE NOCASE, p.name COLLATE NOCASE, p.id")]
 
 
@@ -226,8 +230,8 @@ def valuation(db: Database) -> list[CategoryValue]:
     return [CategoryValue(*r) for r in db.query(
         "SELECT p.category, count(*), coalesce(sum(b.qty), 0), coalesce(sum(b.value), 0)"
         " FROM products p LEFT JOIN stock_balances b ON b.product_id = p.id"
-        " WHERE p.archived = 0 OR coalesce(b.qty, 0) <> 0 OR coalesce(b.value, 0) <> 0"
-        " GROUP BY p.category ORDER BY p.category COLLATE NOCASE")]
+        " WHERE p.consigned = 0 AND (p.archived = 0 OR coalesce(b.qty, 0) <> 0"
+        " OR coalesce(b.value, 0) <> 0) GROUP BY p.category ORDER BY p.category COLLATE NOCASE")]
 
 
 # --- expiry ------------------------------------------------------------------------------
