@@ -362,3 +362,37 @@ def test_stock_lists_keep_the_producers_goods_apart(shop, manajer, clock, sari, 
     low = {row.id: row.qty for row in low_stock(shop)}
     assert low[keripik.id] == 5 * K           # what the producers have in the shop
     assert [r.name for r in run_checks(shop) if not r.ok] == []
+
+
+def test_the_by_consignor_report_reads_back_equal_in_every_format(
+        shop, manajer, kasir, bendahara, till, clock, sari, budi, keripik, tmp_path):
+    import csv
+    import subprocess
+
+    import openpyxl
+
+    from app.reports.consignment_reports import write_consignment_summary
+
+    intake(shop, manajer, clock, sari, keripik, 3)
+    intake(shop, manajer, clock, budi, keripik, 5, producer_price=9_500)
+    sell(shop, kasir, clock, keripik, 4)                # Sari 3 → 30,600; Budi 1 → 9,500
+    with clock(days=1):
+        settlement.settle(shop, user=bendahara, consignor_id=sari.id, period_to=clock.today,
+                          payment=Pay(30_000, "cash"))
+    period = (date(2026, 11, 1), clock.today)
+    rows = {r.name: r for r in settlement.consignor_summary(shop, *period)}
+    assert (rows["Ibu Sari"].gross, rows["Ibu Sari"].commission, rows["Ibu Sari"].settled,
+            rows["Ibu Sari"].paid, rows["Ibu Sari"].balance) == (36_000, 5_400, 30_600, 30_000, 600)
+    assert (rows["Pak Budi"].unsettled, rows["Pak Budi"].on_hand_value) == (9_500, 48_000)
+    paths = {fmt: write_consignment_summary(shop, tmp_path / f"t.{fmt}", *period, fmt,
+                                            printed_by=bendahara) for fmt in ("pdf", "xlsx", "csv")}
+    text = subprocess.run(["pdftotext", "-layout", str(paths["pdf"]), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    sari_line = next(line for line in text.splitlines() if "Ibu Sari" in line)
+    assert all(f"{n:,}".replace(",", ".") in sari_line for n in (36_000, 5_400, 30_600, 600))
+    sheet = openpyxl.load_workbook(paths["xlsx"]).active
+    found = [[c.value for c in row] for row in sheet.iter_rows() if row[0].value == "Pak Budi"]
+    assert found and found[0][3:] == [12_000, 2_500, 9_500, 0, 0, 0, 0, 9_500, 48_000]
+    with open(paths["csv"], encoding="utf-8-sig", newline="") as f:
+        table = {row[0]: row for row in csv.reader(f)}
+    assert [int(v) for v in table["Pak Budi"][3:]] == found[0][3:]

@@ -17,11 +17,11 @@ from app.i18n import _
 from app.models import audit
 from app.models.clock import local_date, now_iso
 from app.models.consignment import _number, _today
-from app.models.consignors import get_consignor
+from app.models.consignors import format_commission, get_consignor
 from app.models.db import Database
 from app.models.errors import NotFound, UserError
 from app.models.ids import new_id
-from app.models.money import format_rupiah, parse_rupiah
+from app.models.money import QTY_SCALE, div_round_half_up, format_rupiah, parse_rupiah
 from app.models.payables import PaymentInput
 from app.models.settings import get_settings
 from app.models.stock_views import day_bounds
@@ -377,3 +377,71 @@ def unsettled_due(db: Database, consignor_id: str | None = None) -> int:
         f" WHERE m.kind IN {SETTLED_KINDS}{where} AND NOT EXISTS"
         " (SELECT 1 FROM consignment_settlement_lines l WHERE l.movement_id = m.id)",
         [consignor_id] if consignor_id else [])
+
+
+# --- the period by consignor ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsignorSummary:
+    consignor_id: str
+    name: str
+    village: str
+    terms: str
+    gross: int              # sold in the period, less customer returns
+    producer_sales: int     # the producers' share of it
+    count_charges: int      # count shortages the shop pays for
+    settled: int            # settlements made in the period
+    paid: int               # paid in the period
+    balance: int            # settled and unpaid, now
+    unsettled: int          # sold and not yet settled, now
+    on_hand_value: int      # the producer's goods in the shop, at the shop price
+
+    @property
+    def commission(self) -> int:
+        return self.gross - self.producer_sales
+
+
+def consignor_summary(db: Database, date_from: date, date_to: date) -> list[ConsignorSummary]:
+    """Each consignor's period: what sold, the commission, what was settled and paid, and
+    what is owed and held now. Consignors with nothing in the period and nothing held or
+    owed are left out."""
+    since, until = day_bounds(db, date_from, date_to)
+    rows = db.query(
+        "WITH moved AS (SELECT consignor_id,"
+        "   coalesce(sum(CASE WHEN kind IN ('sale', 'sale_return') THEN gross END), 0) AS gross,"
+        "   coalesce(sum(CASE WHEN kind IN ('sale', 'sale_return') THEN due END), 0) AS share,"
+        "   coalesce(sum(CASE WHEN kind = 'count' THEN due END), 0) AS charges"
+        "   FROM consignment_movements WHERE created_at >= ? AND created_at < ?"
+        "   GROUP BY consignor_id),"
+        " account AS (SELECT consignor_id,"
+        "   coalesce(sum(CASE WHEN kind = 'settlement' THEN amount END), 0) AS settled,"
+        "   coalesce(-sum(CASE WHEN kind = 'payment' THEN amount END), 0) AS paid"
+        "   FROM consignor_movements WHERE created_at >= ? AND created_at < ?"
+        "   GROUP BY consignor_id),"
+        " open AS (SELECT m.consignor_id, sum(m.due) AS unsettled FROM consignment_movements m"
+        f"   WHERE m.kind IN {SETTLED_KINDS} AND NOT EXISTS (SELECT 1 FROM"
+        "   consignment_settlement_lines l WHERE l.movement_id = m.id) GROUP BY m.consignor_id),"
+        " held AS (SELECT l.consignor_id, sum(l.qty * b.shop_price) AS value"
+        "   FROM consignment_balances l JOIN consignment_batches b ON b.id = l.batch_id"
+        "   WHERE l.qty > 0 GROUP BY l.consignor_id)"
+        " SELECT c.id, c.name, c.village, c.terms, c.commission_bp,"
+        " coalesce(m.gross, 0), coalesce(m.share, 0), coalesce(m.charges, 0),"
+        " coalesce(a.settled, 0), coalesce(a.paid, 0), coalesce(bal.balance, 0),"
+        " coalesce(o.unsettled, 0), coalesce(h.value, 0)"
+        " FROM consignors c LEFT JOIN moved m ON m.consignor_id = c.id"
+        " LEFT JOIN account a ON a.consignor_id = c.id"
+        " LEFT JOIN consignor_balances bal ON bal.consignor_id = c.id"
+        " LEFT JOIN open o ON o.consignor_id = c.id LEFT JOIN held h ON h.consignor_id = c.id"
+        " ORDER BY c.name COLLATE NOCASE", (since, until, since, until))
+    found = []
+    for r in rows:
+        terms = (_("Harga tetap") if r[3] == "fixed"
+                 else _("Komisi {percent}").format(percent=format_commission(r[4])))
+        # Quantities are thousandths: the value held is rounded to the rupiah once.
+        summary = ConsignorSummary(r[0], r[1], r[2], terms, *r[5:12],
+                                   div_round_half_up(r[12], QTY_SCALE))
+        if any((summary.gross, summary.count_charges, summary.settled, summary.paid,
+                summary.balance, summary.unsettled, summary.on_hand_value)):
+            found.append(summary)
+    return found
