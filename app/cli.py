@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -309,9 +311,189 @@ def catalog_export(ctx, db_path, out, fmt):
     click.echo(_("{n} produk ditulis ke {path}.").format(n=count, path=out))
 
 
-#: ``gerai report NAME``: the reports of stock and purchasing so far (issue 8 adds more).
-REPORTS = ("stock", "low-stock", "stock-card", "near-expiry", "susut", "program-goods", "po",
-           "supplier-statement")
+def _product_id(db, text):
+    from app.models.errors import UserError
+    from app.models.products import find_product
+
+    if not text:
+        raise click.UsageError(_("Sebutkan --product (barcode atau nama)."))
+    product_id = find_product(db, text)
+    if product_id is None:
+        raise UserError(_("Produk {text} tidak ditemukan.").format(text=text))
+    return product_id
+
+
+def _named(found, name, option: str, missing: str):
+    """The one record whose name is ``name`` (any case), for --supplier / --consignor."""
+    from app.models.errors import UserError
+
+    if not name:
+        raise click.UsageError(_("Sebutkan {option}.").format(option=option))
+    match = [x for x in found if x.name.lower() == name.strip().lower()]
+    if not match:
+        raise UserError(missing.format(name=name))
+    return match[0].id
+
+
+def _document_id(db, table: str, number):
+    from app.models.errors import NotFound
+    from app.models.ids import find_document
+
+    if not number:
+        raise click.UsageError(_("Sebutkan --number (nomor dokumen)."))
+    found = find_document(db, table, number)
+    if found is None:
+        raise NotFound(_("Dokumen {number} tidak ditemukan.").format(number=number))
+    return found
+
+
+def _r_stock(db, o):
+    from app.reports.stock_reports import write_valuation
+    return write_valuation(db, o.out, o.fmt, printed_by=o.user)
+
+
+def _r_low_stock(db, o):
+    from app.reports.stock_reports import write_low_stock
+    return write_low_stock(db, o.out, o.fmt, printed_by=o.user)
+
+
+def _r_near_expiry(db, o):
+    from app.reports.stock_lists import write_near_expiry
+    return write_near_expiry(db, o.out, o.fmt, days=o.days, printed_by=o.user)
+
+
+def _r_susut(db, o):
+    from app.reports.stock_lists import write_susut
+    return write_susut(db, o.out, o.fmt, date_from=o.start, date_to=o.end, printed_by=o.user)
+
+
+def _r_program_goods(db, o):
+    from app.reports.goods_reports import write_program_goods
+    return write_program_goods(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
+
+
+def _r_stock_card(db, o):
+    from app.reports.stock_reports import write_stock_card_pdf
+    return write_stock_card_pdf(db, _product_id(db, o.product), o.out, o.start, o.end,
+                                printed_by=o.user)
+
+
+def _r_po(db, o):
+    from app.models.purchasing import find_po
+    from app.reports.purchasing_pdf import write_po_pdf
+    if not o.number:
+        raise click.UsageError(_("Sebutkan --number (nomor pesanan)."))
+    return write_po_pdf(db, find_po(db, o.number).id, o.out, printed_by=o.user)
+
+
+def _r_supplier_statement(db, o):
+    from app.models.suppliers import list_suppliers
+    from app.reports.purchasing_pdf import write_supplier_statement_pdf
+    supplier_id = _named(list_suppliers(db, include_archived=True), o.supplier, "--supplier",
+                         _("Pemasok {name} tidak ditemukan."))
+    return write_supplier_statement_pdf(db, supplier_id, o.out, o.start, o.end,
+                                        printed_by=o.user)
+
+
+def _consignor_id(db, o):
+    from app.models.consignors import list_consignors
+    return _named(list_consignors(db, include_archived=True), o.consignor, "--consignor",
+                  _("Penitip {name} tidak ditemukan."))
+
+
+def _r_consignment(db, o):
+    from app.reports.consignment_reports import write_consignment_summary
+    return write_consignment_summary(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
+
+
+def _r_consignment_intake(db, o):
+    from app.reports.consignment_pdf import write_intake_pdf
+    return write_intake_pdf(db, _document_id(db, "consignment_intakes", o.number), o.out,
+                            printed_by=o.user)
+
+
+def _r_consignment_return(db, o):
+    from app.reports.consignment_pdf import write_return_pdf
+    return write_return_pdf(db, _document_id(db, "consignment_returns", o.number), o.out,
+                            printed_by=o.user)
+
+
+def _r_consignment_settlement(db, o):
+    from app.reports.consignment_pdf import write_settlement_pdf
+    return write_settlement_pdf(db, _document_id(db, "consignment_settlements", o.number),
+                                o.out, printed_by=o.user)
+
+
+def _r_consignor_statement(db, o):
+    from app.reports.consignment_pdf import write_consignor_statement_pdf
+    return write_consignor_statement_pdf(db, _consignor_id(db, o), o.out, o.start, o.end,
+                                         printed_by=o.user)
+
+
+def _r_labels(db, o):
+    from app.models.consignment_docs import intake_document
+    from app.reports.labels_pdf import write_labels_pdf
+    intake = intake_document(db, _document_id(db, "consignment_intakes", o.number))
+    return write_labels_pdf(db, intake.label_items(), o.out, printed_by=o.user)
+
+
+def _r_retail_ready(db, o):
+    from app.reports.umkm_reports import write_readiness
+    return write_readiness(db, o.out, o.fmt, printed_by=o.user)
+
+
+def _r_retail_catalog(db, o):
+    from app.reports.umkm_reports import write_ready_catalog
+    return write_ready_catalog(db, o.out, o.fmt, printed_by=o.user)
+
+
+def _r_flagship(db, o):
+    from app.reports.umkm_reports import write_flagship
+    return write_flagship(db, o.out, o.fmt, o.start, o.end, printed_by=o.user)
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    write: Callable
+    formats: tuple[str, ...] = ("pdf", "xlsx", "csv")
+    period: bool = False          # --from and --to required
+
+
+#: ``gerai report NAME``: what each name writes, in which formats, whether it needs a period.
+REPORT_KINDS: dict[str, ReportKind] = {
+    "stock": ReportKind(_r_stock),
+    "low-stock": ReportKind(_r_low_stock),
+    "stock-card": ReportKind(_r_stock_card, ("pdf",)),
+    "near-expiry": ReportKind(_r_near_expiry),
+    "susut": ReportKind(_r_susut, period=True),
+    "program-goods": ReportKind(_r_program_goods, period=True),
+    "po": ReportKind(_r_po, ("pdf",)),
+    "supplier-statement": ReportKind(_r_supplier_statement, ("pdf",)),
+    "consignment": ReportKind(_r_consignment, period=True),
+    "consignment-intake": ReportKind(_r_consignment_intake, ("pdf",)),
+    "consignment-return": ReportKind(_r_consignment_return, ("pdf",)),
+    "consignment-settlement": ReportKind(_r_consignment_settlement, ("pdf",)),
+    "consignor-statement": ReportKind(_r_consignor_statement, ("pdf",)),
+    "labels": ReportKind(_r_labels, ("pdf",)),
+    "retail-ready": ReportKind(_r_retail_ready),
+    "retail-catalog": ReportKind(_r_retail_catalog, ("xlsx", "csv")),
+    "flagship": ReportKind(_r_flagship, period=True),
+}
+REPORTS = tuple(REPORT_KINDS)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    out: Path
+    fmt: str
+    user: object
+    start: object
+    end: object
+    product: str | None
+    supplier: str | None
+    consignor: str | None
+    number: str | None
+    days: int
 
 
 def _login(db, username: str):
@@ -339,78 +521,43 @@ def _period(date_from, date_to, *, required: bool):
 @cli.command(help=N_(
     "Cetak laporan ke PDF, XLSX atau CSV.\n\n"
     "NAMA: stock (nilai persediaan), low-stock, stock-card (--product), near-expiry (--days),"
-    " susut, program-goods, po (--number, PDF), supplier-statement (--supplier, PDF)."))
+    " susut, program-goods, po (--number, PDF), supplier-statement (--supplier, PDF),"
+    " consignment (titipan per penitip), consignment-intake / consignment-return /"
+    " consignment-settlement (--number, PDF), consignor-statement (--consignor, PDF),"
+    " labels (label harga untuk nota titip --number, PDF), retail-ready (kesiapan toserba),"
+    " retail-catalog (XLSX/CSV dengan foto), flagship (produk unggulan lokal)."))
 @common_options
 @click.argument("name", type=click.Choice(REPORTS))
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]),
               help=N_("Tanggal awal (TTTT-BB-HH)."))
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]),
               help=N_("Tanggal akhir (TTTT-BB-HH), ikut dihitung."))
-@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "csv"]), default="pdf",
-              show_default=True, help=N_("Format berkas."))
+@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "csv"]), default=None,
+              help=N_("Format berkas (bawaan: pdf, atau xlsx bila laporan tanpa PDF)."))
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
               help=N_("Berkas tujuan."))
 @click.option("--user", "username", required=True,
               help=N_("Pengguna yang mencetak; PIN/kata sandi ditanyakan (atau GERAI_PIN)."))
 @click.option("--product", help=N_("Barcode atau nama persis produk (stock-card)."))
 @click.option("--supplier", help=N_("Nama pemasok (supplier-statement)."))
-@click.option("--number", help=N_("Nomor pesanan pembelian (po)."))
+@click.option("--consignor", help=N_("Nama penitip (consignor-statement)."))
+@click.option("--number", help=N_("Nomor dokumen (po, nota titip, retur, penyelesaian)."))
 @click.option("--days", type=click.IntRange(0, 3650), default=30, show_default=True,
               help=N_("Berapa hari ke depan (near-expiry)."))
 @click.pass_context
 def report(ctx, db_path, name, date_from, date_to, fmt, out, username, product, supplier,
-           number, days):
-    from app.models.errors import UserError
-
-    if name in ("po", "supplier-statement", "stock-card") and fmt != "pdf":
-        raise click.UsageError(_("Laporan {name} hanya dalam PDF.").format(name=name))
-    start, end = _period(date_from, date_to, required=name in ("susut", "program-goods"))
+           consignor, number, days):
+    kind = REPORT_KINDS[name]
+    fmt = fmt or kind.formats[0]
+    if fmt not in kind.formats:
+        raise click.UsageError(_("Laporan {name} hanya dalam {formats}.").format(
+            name=name, formats="/".join(f.upper() for f in kind.formats)))
+    start, end = _period(date_from, date_to, required=kind.period)
     db = _open(_db(db_path, ctx), create=False)
     try:
         user = _login(db, username)
-        if name == "stock":
-            from app.reports.stock_reports import write_valuation
-            path = write_valuation(db, out, fmt, printed_by=user)
-        elif name == "low-stock":
-            from app.reports.stock_reports import write_low_stock
-            path = write_low_stock(db, out, fmt, printed_by=user)
-        elif name == "near-expiry":
-            from app.reports.stock_lists import write_near_expiry
-            path = write_near_expiry(db, out, fmt, days=days, printed_by=user)
-        elif name == "susut":
-            from app.reports.stock_lists import write_susut
-            path = write_susut(db, out, fmt, date_from=start, date_to=end, printed_by=user)
-        elif name == "program-goods":
-            from app.reports.goods_reports import write_program_goods
-            path = write_program_goods(db, out, start, end, fmt, printed_by=user)
-        elif name == "stock-card":
-            from app.models.products import find_by_barcode
-            from app.reports.stock_reports import write_stock_card_pdf
-            if not product:
-                raise click.UsageError(_("Sebutkan --product (barcode atau nama)."))
-            hit = find_by_barcode(db, product.strip())
-            product_id = hit.product.id if hit else db.scalar(
-                "SELECT id FROM products WHERE name = ? COLLATE NOCASE", (product.strip(),))
-            if product_id is None:
-                raise UserError(_("Produk {text} tidak ditemukan.").format(text=product))
-            path = write_stock_card_pdf(db, product_id, out, start, end, printed_by=user)
-        elif name == "po":
-            from app.models.purchasing import find_po
-            from app.reports.purchasing_pdf import write_po_pdf
-            if not number:
-                raise click.UsageError(_("Sebutkan --number (nomor pesanan)."))
-            path = write_po_pdf(db, find_po(db, number).id, out, printed_by=user)
-        else:
-            from app.models.suppliers import list_suppliers
-            from app.reports.purchasing_pdf import write_supplier_statement_pdf
-            if not supplier:
-                raise click.UsageError(_("Sebutkan --supplier (nama pemasok)."))
-            found = [s for s in list_suppliers(db, include_archived=True)
-                     if s.name.lower() == supplier.strip().lower()]
-            if not found:
-                raise UserError(_("Pemasok {name} tidak ditemukan.").format(name=supplier))
-            path = write_supplier_statement_pdf(db, found[0].id, out, start, end,
-                                                printed_by=user)
+        path = kind.write(db, ReportRequest(out, fmt, user, start, end, product, supplier,
+                                            consignor, number, days))
     finally:
         db.close()
     click.echo(_("Laporan ditulis ke {path}.").format(path=path))

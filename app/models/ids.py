@@ -56,3 +56,16 @@ def next_document_number(db: Database, *, kind: str, shop_code: str, day: date,
     )
     # ``marker`` sets a kind apart on paper (shift S0001 is not sale 0001).
     return f"{shop_code}-{day_code}-{marker}{number:04d}"
+
+
+#: Documents found by their printed number (``gerai report --number``).
+NUMBERED = ("consignment_intakes", "consignment_returns", "consignment_settlements",
+            "purchase_orders", "goods_receipts", "stock_counts", "sales")
+
+
+def find_document(db: Database, table: str, number: str) -> str | None:
+    """The id of the ``table`` document printed as ``number`` (any case), or None."""
+    if table not in NUMBERED:
+        raise ValueError(f"{table} has no printed numbers")
+    return db.scalar(f"SELECT id FROM {table} WHERE number = ?",
+                     ((number or "").strip().upper(),))

@@ -599,3 +599,12 @@ def search_products(db: Database, text: str, *, limit: int = 20) -> list[Product
 def categories(db: Database) -> list[str]:
     return [r[0] for r in db.query(
         "SELECT DISTINCT category FROM products WHERE category <> '' ORDER BY category")]
+
+
+def find_product(db: Database, text: str) -> str | None:
+    """A product by a barcode of it or its exact name (any case): its id, or None."""
+    hit = find_by_barcode(db, (text or "").strip())
+    if hit is not None:
+        return hit.product.id
+    return db.scalar("SELECT id FROM products WHERE name = ? COLLATE NOCASE",
+                     ((text or "").strip(),))
