@@ -396,3 +396,45 @@ def test_the_by_consignor_report_reads_back_equal_in_every_format(
     with open(paths["csv"], encoding="utf-8-sig", newline="") as f:
         table = {row[0]: row for row in csv.reader(f)}
     assert [int(v) for v in table["Pak Budi"][3:]] == found[0][3:]
+
+
+def test_selling_more_than_the_books_hold_goes_on_the_newest_batch(
+        shop, manajer, kasir, till, clock, sari, budi, keripik, snapshot):
+    new = product(shop, manajer, clock, name="Lempok Durian Uji")
+    from app.models.consignment import mark_consigned
+
+    with clock():
+        mark_consigned(shop, user=manajer, product_id=new.id)
+        cart = add_product(shop, Cart(), new.id, qty=K)
+        refused(shop, snapshot, lambda: complete_sale(
+            shop, user=kasir, till=TILL, cart=cart, payments=[PaymentInput("cash", 12_000)]),
+            match="tanpa nota titip")
+    intake(shop, manajer, clock, sari, keripik, 2)
+    intake(shop, manajer, clock, budi, keripik, 1, producer_price=9_000)
+    sell(shop, kasir, clock, keripik, 5)        # the shelf had 5: two intakes were not entered
+    held = {b.consignor_name: b.on_hand for b in consignment.batches(shop, product_id=keripik.id)}
+    assert held == {"Ibu Sari": 0, "Pak Budi": -2 * K}
+    assert settlement.unsettled_due(shop, budi.id) == 3 * 9_000
+    budi_batch = next(b.id for b in consignment.batches(shop, consignor_id=budi.id))
+    with clock():
+        consignment.post_count(shop, user=manajer, approver=manajer, counted={budi_batch: 0})
+    # Budi bears count differences, so the surplus of 2 costs nobody anything.
+    assert consignment.get_batch(shop, budi_batch).on_hand == 0
+    assert settlement.unsettled_due(shop, budi.id) == 27_000
+    assert consignment.mismatches(shop) == []
+
+
+def test_goods_found_again_take_back_only_what_their_shortage_was_charged(
+        shop, manajer, kasir, till, clock, sari, keripik):
+    intake(shop, manajer, clock, sari, keripik, 5)
+    batch = consignment.batches(shop, consignor_id=sari.id)[0].id
+    for counted in (3, 4, 7):
+        with clock():
+            consignment.post_count(shop, user=manajer, approver=manajer,
+                                   counted={batch: counted * K})
+    # Short 2 (the shop owes 2 × 10,200), one found (back 10,200), then 3 more than the
+    # books: one of them was the other missing piece, two were never entered: still hers.
+    dues = [r[0] for r in shop.query("SELECT due FROM consignment_movements WHERE kind = 'count'"
+                                     " ORDER BY rowid")]
+    assert dues == [20_400, -10_200, -10_200]
+    assert consignment.get_batch(shop, batch).on_hand == 7 * K

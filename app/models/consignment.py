@@ -466,7 +466,8 @@ def post_count(db: Database, *, user: User, counted: dict[str, int], approver: U
                note: str = "") -> str:
     """A count of consigned goods: each counted batch's difference from the books becomes a
     movement. A shortage is charged per the consignor's agreement: the shop pays the
-    producer's price for it, or the producer bears it (and a surplus the other way)."""
+    producer's price for it, or the producer bears it; goods found again take back what
+    their shortage was charged."""
     require(user, "consignment.manage")
     require(approver, "stock.adjust")
     if not counted:
@@ -496,7 +497,15 @@ def post_count(db: Database, *, user: User, counted: dict[str, int], approver: U
                 continue
             policy = db.scalar("SELECT loss_policy FROM consignors WHERE id = ?",
                                (batch.consignor_id,))
-            due = -amount(batch.producer_price, variance) if policy == "shop" else 0
+            due = 0
+            if policy == "shop" and variance < 0:
+                due = amount(batch.producer_price, -variance)
+            elif policy == "shop":
+                # Goods found again give back what their shortage was charged, never more:
+                # a surplus from an intake nobody entered is still the producer's.
+                charged = db.scalar("SELECT coalesce(sum(due), 0) FROM consignment_movements"
+                                    " WHERE batch_id = ? AND kind = 'count'", (batch_id,))
+                due = -min(amount(batch.producer_price, variance), max(charged, 0))
             _move(db, batch=_batch_row(db, batch_id), kind="count", qty=variance, due=due,
                   doc_type="consignment_count", doc_id=count_id, user_id=user.id,
                   reason=_clean(note) or _("Hitung barang titipan"), at=at)
