@@ -18,6 +18,7 @@ from app.i18n import _
 from app.models.clock import format_local, now
 from app.models.users import role_label
 from app.ui.audit_screen import AuditScreen
+from app.ui.consignment_screen import ConsignmentScreen
 from app.ui.products_screen import ProductsScreen
 from app.ui.purchasing_screen import PurchasingScreen
 from app.ui.session import Session
@@ -55,6 +56,9 @@ class MainWindow(QMainWindow):
         if any(session.can(p) for p in ("stock.count", "stock.handle", "stock.adjust",
                                         "report.stock")):
             areas.append(("stock", _("Stok"), lambda: StockScreen(session)))
+        if session.can("consignment.manage") or session.can("consignment.settle"):
+            areas.append(("consignment", _("Titipan"), lambda: ConsignmentScreen(session)))
+        # Settings stay last: set once, seldom opened again.
         areas.append(("settings", _("Pengaturan gerai"),
                       lambda: SettingsScreen(session, on_saved=self.refresh_status)))
         self._factories = {}

@@ -20,10 +20,12 @@ Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 AREAS_BY_ROLE = {
     "kasir": ["till", "products", "purchasing", "stock", "settings"],
-    "bendahara": ["products", "audit", "purchasing", "stock", "settings"],
-    "manajer": ["till", "products", "audit", "users", "purchasing", "stock", "settings"],
+    "bendahara": ["products", "audit", "purchasing", "stock", "consignment", "settings"],
+    "manajer": ["till", "products", "audit", "users", "purchasing", "stock", "consignment",
+                "settings"],
     "pengawas": ["products", "audit", "stock", "settings"],
-    "admin": ["till", "products", "audit", "users", "purchasing", "stock", "settings"],
+    "admin": ["till", "products", "audit", "users", "purchasing", "stock", "consignment",
+              "settings"],
 }
 FULL_NAMES = {"kasir": "Agus Saputra", "bendahara": "Dewi Lestari", "manajer": "Siti Aminah",
               "pengawas": "Bambang Sutrisno", "admin": "Rahmat Hidayat"}

@@ -1,0 +1,189 @@
+"""Titipan: goods local producers (UMKM) leave at the shop to sell — the producers, the
+goods in the shop, and settling with the producers.
+
+Tabs (Alt+1, Alt+2, Alt+3), each with its keys on its buttons. What a person sees follows
+their permissions: the manager (consignment.manage) takes goods in, gives them back and
+counts them; the treasurer (consignment.settle) sees the producers and settles with them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _, ngettext
+from app.models.consignment_settlement import unsettled_due
+from app.models.consignors import Consignor, list_consignors, period_label, set_archived
+from app.models.errors import UserError
+from app.models.money import format_number
+from app.ui.consignment_pages import BatchesPage
+from app.ui.consignment_settlement_page import SettlementPage
+from app.ui.consignor_dialog import ConsignorDialog
+from app.ui.errors import on_error
+from app.ui.intake_dialog import IntakeDialog
+from app.ui.lists import button_row, enter_opens, fill, list_table, shortcut
+from app.ui.session import Session
+from app.ui.stock_pages import back_to
+
+
+class ConsignorsPage(QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.consignors: list[Consignor] = []
+        self.manage = session.can("consignment.manage")
+        self.search = QLineEdit()
+        self.search.setObjectName("consignor_search")
+        self.search.setPlaceholderText(_("Cari nama atau desa (Ctrl+F)"))
+        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.search.returnPressed.connect(self._to_table)
+        self.search.installEventFilter(self)
+        self.show_archived = QCheckBox(_("Tampilkan arsip (F9)"))
+        self.show_archived.toggled.connect(lambda _on: self.refresh())
+        self.table = list_table("consignors", [
+            _("Nama"), _("Desa / kelurahan"), _("Bagi hasil"), _("Periode"),
+            _("Belum dibayar (Rp)"), _("Belum diselesaikan (Rp)")],
+            [0, 170, 150, 120, 140, 170])
+        enter_opens(self.table, self.edit)
+        self.message = QLabel()
+        self.message.setObjectName("consignors_message")
+        buttons = button_row(self, self.message, (
+            (_("Tambah"), "F2", self.add, self.manage),
+            (_("Ubah"), "F4", self.edit, self.manage),
+            (_("Nota titip"), "F7", self.intake, self.manage),
+            (_("Arsipkan / pulihkan"), "F8", self.toggle_archived, self.manage)))
+        shortcut(self, "Ctrl+F", self.focus_search)
+        shortcut(self, "F9", self.show_archived.toggle)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_archived)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.setFocusProxy(self.search)
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+        if (watched is self.search and event.type() == event.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down):
+            self._to_table()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _to_table(self) -> None:
+        if self.consignors:
+            self.table.setFocus()
+            self.table.selectRow(max(self.table.currentRow(), 0))
+
+    def refresh(self) -> None:
+        db = self.session.db
+        self.consignors = list_consignors(db, self.search.text(),
+                                          include_archived=self.show_archived.isChecked())
+        fill(self.table, [(
+            c.name + (" " + _("(arsip)") if c.archived else ""), c.village, c.terms_text,
+            period_label(c.period), format_number(c.balance),
+            format_number(unsettled_due(db, c.id))) for c in self.consignors], right=(4, 5))
+        n = len(self.consignors)
+        self.message.setText(ngettext("{n} penitip", "{n} penitip", n).format(n=n))
+
+    def selected(self) -> Consignor | None:
+        row = self.table.currentRow()
+        return self.consignors[row] if 0 <= row < len(self.consignors) else None
+
+    def select(self, consignor_id: str) -> None:
+        self.table.selectRow(next((i for i, c in enumerate(self.consignors)
+                                   if c.id == consignor_id), 0))
+
+    def add(self) -> None:
+        self._open(None)
+
+    def edit(self) -> None:
+        """Enter on a producer: their form (to read only, for the treasurer)."""
+        if self.selected() is not None:
+            self._open(self.selected())
+
+    def _open(self, consignor: Consignor | None) -> None:
+        dialog = ConsignorDialog(self.session, consignor, self, read_only=not self.manage)
+        if dialog.exec() and dialog.saved:
+            self.refresh()
+            self.select(dialog.saved.id)
+            self.message.setText(_("Penitip {name} tersimpan.").format(name=dialog.saved.name))
+        back_to(self.table)
+
+    def intake(self) -> None:
+        consignor = self.selected()
+        dialog = IntakeDialog(self.session, consignor.id if consignor else None, self)
+        if dialog.exec() and dialog.intake_id:
+            self.refresh()
+            self.message.setText(_("Nota titip {number} tersimpan.").format(
+                number=dialog.number))
+        back_to(self.table)
+
+    def toggle_archived(self) -> None:
+        consignor = self.selected()
+        if consignor is None:
+            return
+        question = (_("Pulihkan {name}?") if consignor.archived else _(
+            "Arsipkan {name}? Penitip tidak muncul lagi di nota titip baru; riwayatnya tetap"
+            " tersimpan.")).format(name=consignor.name)
+        if QMessageBox.question(self, _("Arsip penitip"), question
+                                ) != QMessageBox.StandardButton.Yes:
+            back_to(self.table)
+            return
+        try:
+            set_archived(self.session.db, user=self.session.user, consignor_id=consignor.id,
+                         archived=not consignor.archived)
+        except UserError as e:
+            on_error(self, e)
+            back_to(self.table)
+            return
+        self.refresh()
+        back_to(self.table)
+
+
+class ConsignmentScreen(QTabWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("consignment")
+        manage, settle = session.can("consignment.manage"), session.can("consignment.settle")
+        self.consignors = ConsignorsPage(session) if manage or settle else None
+        self.batches = BatchesPage(session) if manage else None
+        self.settlement = SettlementPage(session) if settle else None
+        pages = [(self.consignors, _("Penitip")), (self.batches, _("Barang titipan")),
+                 (self.settlement, _("Penyelesaian"))]
+        for number, (page, label) in enumerate([p for p in pages if p[0] is not None],
+                                               start=1):
+            self.addTab(page, f"{label}  (Alt+{number})")
+            shortcut(self, f"Alt+{number}", lambda i=number - 1: self.go_to(i))
+        self.currentChanged.connect(self._shown)
+        self._shown(0)
+
+    def go_to(self, index: int) -> None:
+        if self.currentIndex() == index:
+            self._shown(index)
+        else:
+            self.setCurrentIndex(index)
+
+    def _shown(self, index: int) -> None:
+        """Each time a tab is shown it reads the shop again (an intake changes the goods, a
+        sale what is due)."""
+        page = self.widget(index)
+        if page is None:
+            return
+        page.refresh()
+        self.setFocusProxy(page)
+        page.setFocus()
