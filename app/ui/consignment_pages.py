@@ -108,6 +108,9 @@ class BatchesPage(QWidget):
                                on_hand_only=True)
         fill(self.table, [(b.consignor_name, *batch_text(b), format_qty(b.qty_in, b.unit),
                            format_qty(b.on_hand, b.unit)) for b in self.batches], right=(5, 6))
+        n = len(self.batches)
+        self.say(ngettext("{n} batch titipan di gerai", "{n} batch titipan di gerai", n)
+                 .format(n=n))
         today = local_date(now_iso(), self.session.settings.zone)
         for row, batch in enumerate(self.batches):
             mark_expiry([self.table.item(row, c) for c in range(7)],
@@ -187,7 +190,7 @@ class BatchLinesDialog(FormDialog):
         self.totals.setObjectName("totals")
         self.form = ErrorForm()
 
-    def finish(self, save_text: str, field: QLineEdit, hint: str) -> None:
+    def finish(self, save_text: str, field: QLineEdit, hint: str, heading: str = "") -> None:
         save = key_button(save_text, "Ctrl+S", self, self.save)
         save.setObjectName("save")
         cancel = QPushButton(_("Batal (Esc)"))
@@ -201,6 +204,8 @@ class BatchLinesDialog(FormDialog):
         row.addWidget(cancel)
         row.addWidget(save)
         layout = QVBoxLayout(self)
+        if heading:
+            layout.addWidget(QLabel(heading))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.totals)
@@ -275,7 +280,8 @@ class ReturnDialog(BatchLinesDialog):
         shortcut(self, "F8", self.everything)
         self.finish(_("Kembalikan"), self.reason, _(
             "Ketik jumlah yang dikembalikan (kosong = tidak) · ↑↓ baris · F8 semua sisa ·"
-            " Esc ke alasan · Ctrl+S simpan"))
+            " Esc ke alasan · Ctrl+S simpan"), _("Barang titipan {name} yang masih di gerai:")
+            .format(name=consignor.name))
 
     def cells(self, batch: Batch, text: str) -> list[str]:
         return [*batch_text(batch), format_qty(batch.qty_in, batch.unit),
@@ -393,18 +399,18 @@ class ReconcileDialog(QDialog):
         self.resize(1100, 520)
         self.lines = reconcile(session.db, consignor.id)
         self.table = list_table("reconcile", [
-            _("Barang"), _("Nota titip"), _("Batch"), _("Masuk"), _("Terjual"),
+            _("Barang"), _("Nota titip"), _("Batch"), _("Satuan"), _("Masuk"), _("Terjual"),
             _("Dikembalikan"), _("Selisih hitung"), _("Seharusnya"), _("Di buku"), _("Cocok")],
-            [0, 180, 90, 80, 80, 100, 100, 90, 80, 60])
+            [0, 180, 90, 70, 70, 70, 100, 100, 90, 70, 60])
         fill(self.table, [(
-            r.batch.product_name, r.batch.intake_number, r.batch.batch_code,
-            *(format_qty(q, r.batch.unit) for q in (r.intake, r.sold, r.returned, r.adjusted,
-                                                    r.expected, r.batch.on_hand)),
-            "✓" if r.ok else "✗") for r in self.lines], right=tuple(range(3, 9)))
+            r.batch.product_name, r.batch.intake_number, r.batch.batch_code, r.batch.unit,
+            *(format_qty(q) for q in (r.intake, r.sold, r.returned, r.adjusted, r.expected,
+                                      r.batch.on_hand)),
+            "✓" if r.ok else "✗") for r in self.lines], right=tuple(range(4, 10)))
         wrong = sum(1 for r in self.lines if not r.ok)
         for row, line in enumerate(self.lines):
             if not line.ok:
-                for col in range(10):
+                for col in range(11):
                     self.table.item(row, col).setForeground(QBrush(EXPIRED))
         self.verdict = QLabel(ngettext(
             "{n} batch tidak cocok: periksa dengan 'gerai check'.",
@@ -419,6 +425,9 @@ class ReconcileDialog(QDialog):
         row.addWidget(self.verdict, 1)
         row.addWidget(close)
         layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("{name}: masuk − terjual − dikembalikan ± selisih hitung ="
+                                  " seharusnya, dibandingkan dengan yang tercatat di buku.")
+                                .format(name=consignor.name)))
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         self.table.setFocus()

@@ -52,7 +52,7 @@ class ConsignorsPage(QWidget):
         self.table = list_table("consignors", [
             _("Nama"), _("Desa / kelurahan"), _("Bagi hasil"), _("Periode"),
             _("Belum dibayar (Rp)"), _("Belum diselesaikan (Rp)")],
-            [0, 170, 150, 120, 140, 170])
+            [220, 0, 130, 120, 140, 170], stretch=1)
         enter_opens(self.table, self.edit)
         self.message = QLabel()
         self.message.setObjectName("consignors_message")
@@ -93,7 +93,8 @@ class ConsignorsPage(QWidget):
         self.consignors = list_consignors(db, self.search.text(),
                                           include_archived=self.show_archived.isChecked())
         fill(self.table, [(
-            c.name + (" " + _("(arsip)") if c.archived else ""), c.village, c.terms_text,
+            c.name + (" " + _("(arsip)") if c.archived else ""), c.village,
+            c.terms_text if c.terms == "percent" else _("Harga tetap"),
             period_label(c.period), format_number(c.balance),
             format_number(unsettled_due(db, c.id))) for c in self.consignors], right=(4, 5))
         n = len(self.consignors)

@@ -141,7 +141,9 @@ def lines_table(columns: list[Column], edited) -> LinesTable:
     table.setItemDelegate(CellText(table, edited))
     for i, c in enumerate(columns):
         table.setColumnWidth(i, c.width)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    # The column without a width (else the first) takes what the others leave.
+    stretch = next((i for i, c in enumerate(columns) if not c.width), 0)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -202,7 +204,6 @@ class IntakeDialog(QDialog):
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setPlaceholderText(_("catatan pada nota (boleh kosong)"))
-        self.form.add("note", _("Catatan"), self.note)
         self.totals = big_label("", 16)
         self.totals.setObjectName("totals")
         self.totals.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -233,7 +234,11 @@ class IntakeDialog(QDialog):
                                   " harga, batch, tanggal (hh-bb-tttt) · Tab sel berikut · Del"
                                   " hapus baris · F4 produk baru · Esc kembali ke scan ·"
                                   " Ctrl+S simpan")))
-        layout.addWidget(self.totals)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel(_("Catatan")))
+        bottom.addWidget(self.note, 1)
+        bottom.addWidget(self.totals, 1)
+        layout.addLayout(bottom)
         layout.addLayout(buttons)
         tab_order(self.consignor, self.scan.edit, self.table, self.note, cancel, post)
         self._consignor_changed()
@@ -264,7 +269,8 @@ class IntakeDialog(QDialog):
             typed_price = consignor is None or consignor.terms == "fixed"
             set_cells(table, r, [
                 row.name, row.qty, row.unit, format_number(row.shop_price),
-                row.producer_price if typed_price else format_number(figures.producer_price),
+                row.producer_price if typed_price and figures.producer_price is None
+                else format_number(figures.producer_price),
                 row.batch_code, row.produced_on, row.expires_on,
                 "" if figures.owed is None else format_number(figures.owed)],
                 self.editable, right=(1, 3, 4, 8))
