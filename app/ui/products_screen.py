@@ -21,6 +21,7 @@ from app.i18n import _, ngettext
 from app.models.errors import UserError
 from app.models.products import find_by_barcode, get_product, set_archived
 from app.ui.catalog_import_dialog import export_to_file, import_from_file
+from app.ui.compliance_dialog import ComplianceDialog
 from app.ui.errors import on_error
 from app.ui.product_dialog import ProductDialog
 from app.ui.product_model import ProductTableModel
@@ -82,9 +83,11 @@ class ProductsScreen(QWidget):
         self.import_button = key_button(_("Impor"), "F6", self, self.import_file)
         self.export_button = key_button(_("Ekspor"), "F7", self,
                                         lambda: export_to_file(self.session, self))
+        self.compliance_button = key_button(_("Kelengkapan izin"), "F10", self,
+                                            self.edit_compliance)
         can_edit = session.can("product.edit")
         for button in (self.add_button, self.edit_button, self.import_button,
-                       self.export_button):
+                       self.export_button, self.compliance_button):
             button.setVisible(can_edit)
         self.archive_button.setVisible(session.can("product.archive"))
         for key, slot in (("Ctrl+F", self.focus_search), ("F3", self.focus_search),
@@ -99,7 +102,7 @@ class ProductsScreen(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
         for button in (self.add_button, self.edit_button, self.archive_button,
-                       self.import_button, self.export_button):
+                       self.import_button, self.export_button, self.compliance_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -218,6 +221,15 @@ class ProductsScreen(QWidget):
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
         self.table.setFocus()
+
+    def edit_compliance(self) -> None:
+        """F10: the selected product's papers for retail partners (kelengkapan izin)."""
+        product_id = self.selected_id()
+        if product_id is None or not self.session.can("product.edit"):
+            return
+        product = get_product(self.session.db, product_id)
+        if ComplianceDialog(self.session, product, self).exec():
+            self._reselect(product.id, product.name)
 
     def import_file(self) -> None:
         if import_from_file(self.session, self):
