@@ -521,6 +521,7 @@ def test_bad_label_requests_are_refused_and_write_nothing(
         assert not out.exists(), items
     with clock(), pytest.raises(UserError, match="tidak ada"):
         write_labels_pdf(shop, [(emping.id, 1)], out_dir / "no" / "l.pdf", user=manajer)
+    assert snapshot(shop) == before            # emping got no code, nothing was audited
     with clock():
         set_archived(shop, user=manajer, product_id=gula.id, archived=True)
         before = snapshot(shop)

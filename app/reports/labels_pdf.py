@@ -155,8 +155,8 @@ def _draw_label(c: canvas.Canvas, label: Label, sheet: Sheet, x: float, y: float
         c.setFont(f.regular, sheet.small_size * 1.3)
         c.drawString(start + price_w, baseline, per)
 
-    if label.producer:
-        baseline -= sheet.small_size * 1.35
+    if label.producer:      # below the price's descenders
+        baseline -= sheet.small_size * 1.1 + price_size * 0.2
         c.setFillColor(GREY)
         c.setFont(f.regular, sheet.small_size)
         c.drawCentredString(centre, baseline, _cut(
