@@ -431,10 +431,10 @@ def _r_consignor_statement(db, o):
 
 
 def _r_labels(db, o):
-    from app.models.consignment_docs import intake_document
+    from app.models.consignment_docs import intake_label_items
     from app.reports.labels_pdf import write_labels_pdf
-    intake = intake_document(db, _document_id(db, "consignment_intakes", o.number))
-    return write_labels_pdf(db, intake.label_items(), o.out, printed_by=o.user)
+    items = intake_label_items(db, _document_id(db, "consignment_intakes", o.number))
+    return write_labels_pdf(db, items, o.out, user=o.user, layout=o.layout)
 
 
 def _r_retail_ready(db, o):
@@ -494,6 +494,7 @@ class ReportRequest:
     consignor: str | None
     number: str | None
     days: int
+    layout: str
 
 
 def _login(db, username: str):
@@ -544,9 +545,11 @@ def _period(date_from, date_to, *, required: bool):
 @click.option("--number", help=N_("Nomor dokumen (po, nota titip, retur, penyelesaian)."))
 @click.option("--days", type=click.IntRange(0, 3650), default=30, show_default=True,
               help=N_("Berapa hari ke depan (near-expiry)."))
+@click.option("--layout", type=click.Choice(["a4-3x8", "a4-4x10"]), default="a4-3x8",
+              show_default=True, help=N_("Lembar label (labels): 3×8 atau 4×10 per A4."))
 @click.pass_context
 def report(ctx, db_path, name, date_from, date_to, fmt, out, username, product, supplier,
-           consignor, number, days):
+           consignor, number, days, layout):
     kind = REPORT_KINDS[name]
     fmt = fmt or kind.formats[0]
     if fmt not in kind.formats:
@@ -557,7 +560,7 @@ def report(ctx, db_path, name, date_from, date_to, fmt, out, username, product, 
     try:
         user = _login(db, username)
         path = kind.write(db, ReportRequest(out, fmt, user, start, end, product, supplier,
-                                            consignor, number, days))
+                                            consignor, number, days, layout))
     finally:
         db.close()
     click.echo(_("Laporan ditulis ke {path}.").format(path=path))

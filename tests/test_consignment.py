@@ -438,3 +438,54 @@ def test_goods_found_again_take_back_only_what_their_shortage_was_charged(
                                      " ORDER BY rowid")]
     assert dues == [20_400, -10_200, -10_200]
     assert consignment.get_batch(shop, batch).on_hand == 7 * K
+
+
+def test_every_consignment_paper_comes_from_the_command_line(
+        shop, manajer, kasir, bendahara, till, clock, sari, keripik, tmp_path, monkeypatch):
+    import subprocess
+
+    from app.cli import run
+    from app.models.demo import DEMO_USERS
+
+    intake(shop, manajer, clock, sari, keripik, 3, batch_code="KP-7")
+    sell(shop, kasir, clock, keripik, 1)
+    with clock():
+        consignment.return_to_producer(shop, user=manajer, consignor_id=sari.id, quantities={
+            consignment.batches(shop, consignor_id=sari.id)[0].id: K}, reason="Kemasan rusak")
+    with clock(days=1):
+        settled = settlement.settle(shop, user=bendahara, consignor_id=sari.id,
+                                    period_to=clock.today, payment=Pay(10_200))
+    number = {table: shop.scalar(f"SELECT number FROM {table}") for table in (
+        "consignment_intakes", "consignment_returns", "consignment_settlements")}
+    assert number["consignment_settlements"] == settlement.get_settlement(shop, settled).number
+    monkeypatch.setenv("GERAI_PIN", next(s for u, _n, _r, s in DEMO_USERS if u == "manajer"))
+
+    def report(*args):
+        return run(["report", *args, "--db", str(shop.path), "--user", "manajer"])
+
+    def text(path):
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                              capture_output=True, text=True).stdout
+
+    for name, table in (("consignment-intake", "consignment_intakes"),
+                        ("consignment-return", "consignment_returns"),
+                        ("consignment-settlement", "consignment_settlements"),
+                        ("labels", "consignment_intakes")):
+        out = tmp_path / f"{name}.pdf"
+        assert report(name, "--number", number[table].lower(), "--out", str(out)) == 0
+        if name != "labels":
+            assert number[table] in text(out)
+        else:
+            assert text(out).count("Keripik Pisang Uji") == 3     # one label per piece
+    out = tmp_path / "kartu.pdf"
+    assert report("consignor-statement", "--consignor", "ibu sari", "--out", str(out)) == 0
+    assert "Ibu Sari" in text(out) and "10.200" in text(out)
+    assert report("consignment", "--from", "2026-11-01", "--to", "2026-11-30", "--format",
+                  "xlsx", "--out", str(tmp_path / "t.xlsx")) == 0
+    # Refused: an unknown number, a paper in XLSX, a summary without its period.
+    assert report("consignment-settlement", "--number", "X-1", "--out",
+                  str(tmp_path / "x.pdf")) == 1
+    assert report("consignment-intake", "--number", number["consignment_intakes"],
+                  "--format", "xlsx", "--out", str(tmp_path / "x.xlsx")) == 2
+    assert report("consignment", "--out", str(tmp_path / "y.pdf")) == 2
+    assert not any(tmp_path.glob("x.*")) and not (tmp_path / "y.pdf").exists()

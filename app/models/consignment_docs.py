@@ -16,7 +16,7 @@ from app.models.consignment_settlement import Settlement, get_settlement
 from app.models.consignors import Consignor, get_consignor
 from app.models.db import Database
 from app.models.errors import NotFound
-from app.models.money import amount
+from app.models.money import QTY_SCALE, amount
 
 
 @dataclass(frozen=True)
@@ -172,3 +172,14 @@ def settlement_paper(db: Database, settlement_id: str) -> SettlementPaper:
                           " JOIN users u ON u.id = s.user_id WHERE s.id = ?", (settlement_id,))
     return SettlementPaper(settlement, get_consignor(db, settlement.consignor_id), payments,
                            user_name or "")
+
+
+def intake_label_items(db: Database, intake_id: str) -> list[tuple[str, int]]:
+    """Price labels for an intake: (product id, copies), one per whole piece taken in (one
+    for goods sold by weight or measure)."""
+    rows = db.query("SELECT b.product_id, b.qty, p.fractional FROM consignment_batches b"
+                    " JOIN products p ON p.id = b.product_id WHERE b.intake_id = ?"
+                    " ORDER BY b.line_no", (intake_id,))
+    if not rows:
+        raise NotFound(_("Nota titip tidak ditemukan."))
+    return [(r[0], 1 if r[2] else max(r[1] // QTY_SCALE, 1)) for r in rows]

@@ -503,6 +503,10 @@ def document_pdf(document: Document, *, settings: ShopSettings, printed_by: str,
     for block in document.blocks:
         story += _flowables(block, width)
     printed = printed_line(printed_by, printed_at, settings.zone)
+    # A spacer after the last block would start a blank page when the block ends at the
+    # bottom of one.
+    while isinstance(story[-1], Spacer):
+        story.pop()
     pdf.build(story, canvasmaker=partial(_NumberedCanvas,
                                          footer=partial(_footer, printed, document.stamp)))
     return out.getvalue()
