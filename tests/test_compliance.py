@@ -348,8 +348,8 @@ def test_each_item_of_the_standard_missing_is_named(
     intake(shop, manajer, clock, sari, snack, 2)
     cleared = {"permit": {"permit_kind": "", "permit_no": ""},
                "halal": {"halal_no": "", "halal_expires_on": ""},
-               "net_weight": {"net_weight": ""}}.get(item, {item: "0"} if item.startswith(
-                   "label_") else {})
+               "net_weight": {"net_weight": ""},
+               **{flag: {flag: "0"} for flag in cp.LABEL_FLAGS}}.get(item, {})
     record(shop, manajer, snack, None if item == "photo" else png, **cleared)
     assert ready_state(shop)[snack.name] == (cp.standard_label(item),)
 
