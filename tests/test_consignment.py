@@ -482,6 +482,13 @@ def test_every_consignment_paper_comes_from_the_command_line(
     assert "Ibu Sari" in text(out) and "10.200" in text(out)
     assert report("consignment", "--from", "2026-11-01", "--to", "2026-11-30", "--format",
                   "xlsx", "--out", str(tmp_path / "t.xlsx")) == 0
+    assert report("flagship", "--from", "2026-11-01", "--to", "2026-11-30", "--out",
+                  str(tmp_path / "unggulan.pdf")) == 0
+    assert "Desa Hanura" in text(tmp_path / "unggulan.pdf")
+    assert report("retail-ready", "--out", str(tmp_path / "siap.pdf")) == 0
+    assert "Keripik Pisang Uji" in text(tmp_path / "siap.pdf")
+    assert report("retail-catalog", "--out", str(tmp_path / "katalog.xlsx")) == 0
+    assert (tmp_path / "katalog.xlsx").exists()
     # Refused: an unknown number, a paper in XLSX, a summary without its period.
     assert report("consignment-settlement", "--number", "X-1", "--out",
                   str(tmp_path / "x.pdf")) == 1
