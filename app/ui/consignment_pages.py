@@ -148,6 +148,7 @@ class BatchesPage(QWidget):
             return
         dialog = ReturnDialog(self.session, consignor, self)
         if not dialog.batches:
+            dialog.deleteLater()
             self.say(_("{name} tidak punya barang titipan di gerai.").format(name=consignor.name))
             return
         if self._after(dialog) and dialog.number:
@@ -156,6 +157,10 @@ class BatchesPage(QWidget):
 
     def count(self) -> None:
         dialog = CountDialog(self.session, self.consignor.currentData(), self)
+        if not dialog.batches:
+            dialog.deleteLater()
+            self.say(_("Tidak ada barang titipan di gerai untuk dihitung."))
+            return
         if self._after(dialog) and dialog.number:
             self.say(dialog.summary)
 

@@ -564,3 +564,17 @@ def test_the_treasurer_reads_the_producers_but_changes_nothing(
     keys.press(Key.Key_F2)               # no new producer for the treasurer
     keys.press(Key.Key_F7)               # nor a nota titip
     assert database_state(shop_db) == before
+
+
+def test_with_nothing_in_the_shop_f5_and_f6_say_so_instead_of_opening_empty_forms(
+        manajer_session, keys, sari):
+    screen = open_screen(keys, manajer_session)
+    keys.press(Key.Key_2, ALT)
+    page = screen.batches
+    assert page.status.text() == "0 batch titipan di gerai"
+    keys.press(Key.Key_F5)
+    assert page.status.text() == "Tidak ada barang titipan di gerai untuk dihitung."
+    keys.press(Key.Key_F, CTRL)
+    keys.type("Ibu")
+    keys.press(Key.Key_F6)
+    assert page.status.text() == "Ibu Sari tidak punya barang titipan di gerai."
