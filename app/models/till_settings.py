@@ -114,8 +114,11 @@ def till_settings_from_form(form: dict[str, str]) -> TillSettings:
     return settings
 
 
-def save_shop_and_till(db: Database, *, user: User, shop, till: TillSettings) -> None:
-    """The settings screen's Save: shop and till settings together, or neither."""
+def save_shop_and_till(db: Database, *, user: User, shop, till: TillSettings,
+                       retail_standard: tuple[str, ...] | None = None) -> None:
+    """The settings screen's Save: shop and till settings (and what a product needs to be
+    ready for a retail partner) together, or none of them."""
+    from app.models.compliance import save_standard
     from app.models.settings import save_settings, validate_settings
 
     problems = validate_settings(shop) + validate_till_settings(till)
@@ -124,3 +127,5 @@ def save_shop_and_till(db: Database, *, user: User, shop, till: TillSettings) ->
     with db.atomic():
         save_settings(db, user=user, settings=shop)
         save_till_settings(db, user=user, settings=till)
+        if retail_standard is not None:
+            save_standard(db, user=user, items=retail_standard)

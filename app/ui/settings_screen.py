@@ -1,10 +1,12 @@
-"""Shop settings: name, code, address, time zone, receipt footer."""
+"""Shop settings: name, code, address, time zone, receipt footer, the till, and what a
+product needs to be ready for a retail partner."""
 
 from __future__ import annotations
 
 from dataclasses import fields
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.models.clock import ZONES
+from app.models.compliance import STANDARD_ITEMS, get_standard, standard_label
 from app.models.errors import UserError, ValidationError
 from app.models.settings import ShopSettings
 from app.models.till_settings import get_till_settings, save_shop_and_till, till_settings_from_form
@@ -81,6 +84,20 @@ class SettingsScreen(QWidget):
             box.addWidget(widget)
             box.addWidget(self.errors[name])
             form.addRow(label, box)
+        # What a UMKM product needs before it is offered to a toserba or a marketplace.
+        standard = set(get_standard(session.db))
+        self.standard: dict[str, QCheckBox] = {}
+        checks = QVBoxLayout()
+        for item in STANDARD_ITEMS:
+            box = QCheckBox(standard_label(item))
+            box.setObjectName(f"standard.{item}")
+            box.setChecked(item in standard)
+            box.setEnabled(session.can("settings.edit"))
+            self.standard[item] = box
+            checks.addWidget(box)
+        self.errors["items"] = FieldError()
+        checks.addWidget(self.errors["items"])
+        form.addRow(_("Syarat siap toserba/marketplace"), checks)
         self.message = QLabel()
         save = key_button(_("Simpan"), "Ctrl+S", self, self.save)
         save.setVisible(session.can("settings.edit"))
@@ -109,7 +126,9 @@ class SettingsScreen(QWidget):
         try:
             saved = self.values()
             till = till_settings_from_form({name: self.text(name) for name in _till_labels()})
-            save_shop_and_till(self.session.db, user=self.session.user, shop=saved, till=till)
+            save_shop_and_till(self.session.db, user=self.session.user, shop=saved, till=till,
+                               retail_standard=tuple(item for item, box in self.standard.items()
+                                                     if box.isChecked()))
         except ValidationError as e:
             for problem in e.problems:
                 self.errors[problem.field].show_message(problem.message)
