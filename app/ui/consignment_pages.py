@@ -27,6 +27,7 @@ from app.models.consignment import Batch, batches, post_count, reconcile, return
 from app.models.consignors import Consignor, get_consignor, list_consignors
 from app.models.errors import Problem, UserError, ValidationError
 from app.models.money import format_number, format_qty, format_rupiah
+from app.reports.consignment_pdf import write_return_pdf
 from app.ui.intake_dialog import (
     IntakeDialog,
     commit_open_cell,
@@ -320,7 +321,7 @@ class ReturnDialog(BatchLinesDialog):
         offer_slip(self, self.session, _("Pengembalian tersimpan"), _(
             "Pengembalian {number} ke {name} tersimpan.").format(
                 number=self.number, name=self.consignor.name),
-            "write_return_pdf", return_id, f"{self.number}.pdf")
+            write_return_pdf, return_id, f"{self.number}.pdf")
         self.accept()
 
 

@@ -35,6 +35,7 @@ from app.models.consignment import post_intake
 from app.models.consignors import Consignor, list_consignors, period_label
 from app.models.errors import Problem, UserError, ValidationError
 from app.models.money import QTY_SCALE, format_number, format_rupiah
+from app.reports.consignment_pdf import write_intake_pdf
 from app.ui.lists import shortcut
 from app.ui.product_dialog import ProductDialog
 from app.ui.purchase_lines import RIGHT, Column, LinesTable, tab_order
@@ -44,24 +45,11 @@ from app.ui.stock_dialogs import ProductField
 from app.ui.till_dialogs import big_label
 from app.ui.widgets import ErrorForm, FieldError, key_button
 
-try:   # the slips are being written beside this screen; without them nothing is offered
-    from app.reports import consignment_pdf
-except ImportError:  # pragma: no cover - depends on the reports at hand
-    consignment_pdf = None
 
-
-def slip_writer(name: str):
-    """``write_intake_pdf`` / ``write_return_pdf`` of the consignment reports, if there."""
-    return getattr(consignment_pdf, name, None)
-
-
-def offer_slip(parent: QWidget, session: Session, title: str, done: str, writer_name: str,
+def offer_slip(parent: QWidget, session: Session, title: str, done: str, writer,
                doc_id: str, file_name: str) -> None:
-    """Say what was saved and offer its slip as a PDF (to print and have signed)."""
-    writer = slip_writer(writer_name)
-    if writer is None:
-        QMessageBox.information(parent, title, done)
-        return
+    """Say what was saved and offer its slip as a PDF (to print and have signed):
+    ``writer(db, doc_id, path, printed_by=user)``."""
     if QMessageBox.question(parent, title, _("{done}\n\nSimpan slipnya sebagai PDF untuk"
                                              " dicetak?").format(done=done)
                             ) != QMessageBox.StandardButton.Yes:
@@ -419,5 +407,5 @@ class IntakeDialog(QDialog):
             "Nota titip {number} dari {name} tersimpan: {n} baris, untuk produsen {owed} bila"
             " terjual semua.").format(number=self.number, name=self.chosen().name,
                                        n=totals.lines, owed=format_rupiah(totals.owed)),
-            "write_intake_pdf", self.intake_id, f"{self.number}.pdf")
+            write_intake_pdf, self.intake_id, f"{self.number}.pdf")
         super().accept()
