@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -116,10 +116,14 @@ class ProductDialog(QDialog):
     def _combo(self, form, key, label, items) -> QComboBox:
         combo = QComboBox()
         combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         combo.addItems(items)
         combo.setCurrentText("")
         combo.setObjectName(key)
         self.fields[key] = combo.lineEdit()
+        # An editable combo takes Enter for itself when the text is new: catch it first, so
+        # Enter goes on to the next field as everywhere else in the form.
+        combo.lineEdit().installEventFilter(self)
         form.add(key, label, combo)
         return combo
 
@@ -163,6 +167,15 @@ class ProductDialog(QDialog):
         row = self.units.currentRow()
         if row >= 0:
             self.units.removeRow(row)
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+        if (event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and watched in self.fields.values()):
+            self.focusNextChild()
+            return True
+        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event):  # noqa: N802 (Qt API)
         """Enter moves to the next field (Ctrl+S saves); in a barcode field it readies the

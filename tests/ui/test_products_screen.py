@@ -698,3 +698,22 @@ def test_scanning_an_archived_product_never_selects_another_one(
     assert manager_screen.selected_id() != look_alike.id
     assert not manager_screen.table.selectionModel().hasSelection()
     assert keys.focused() is manager_screen.search
+
+
+def test_enter_after_a_new_category_goes_on_to_the_unit(manager_screen, keys, shop_db):
+    """An editable combo keeps Enter for itself when its text is new: the unit must not end
+    up typed into the category ("Kerajinanpcs")."""
+    seen = {}
+
+    def fill(dialog):
+        dialog.fields["category"].setFocus()
+        keys.type("Kerajinan Tapis")
+        keys.press(Key.Key_Return)
+        seen["focus_after"] = in_field(keys.focused(), dialog, "category")
+        seen["category"] = dialog.fields["category"].text()
+        dialog.reject()
+
+    raised = keys.when_modal(fill)
+    keys.press(Key.Key_F2)
+    assert not raised, raised
+    assert seen == {"focus_after": False, "category": "Kerajinan Tapis"}
