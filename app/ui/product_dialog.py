@@ -123,6 +123,7 @@ class ProductDialog(QDialog):
         self.fields[key] = combo.lineEdit()
         # An editable combo takes Enter for itself when the text is new: catch it first, so
         # Enter goes on to the next field as everywhere else in the form.
+        combo.installEventFilter(self)
         combo.lineEdit().installEventFilter(self)
         form.add(key, label, combo)
         return combo
@@ -172,7 +173,8 @@ class ProductDialog(QDialog):
         if (event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
-                and watched in self.fields.values()):
+                and (watched in self.fields.values()
+                     or getattr(watched, "lineEdit", lambda: None)() in self.fields.values())):
             self.focusNextChild()
             return True
         return super().eventFilter(watched, event)

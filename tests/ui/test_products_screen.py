@@ -700,14 +700,14 @@ def test_scanning_an_archived_product_never_selects_another_one(
     assert keys.focused() is manager_screen.search
 
 
-def test_enter_after_a_new_category_goes_on_to_the_unit(manager_screen, keys, shop_db):
-    """An editable combo keeps Enter for itself when its text is new: the unit must not end
-    up typed into the category ("Kerajinanpcs")."""
+def test_enter_after_a_completed_category_goes_on_to_the_unit(manager_screen, keys, shop_db):
+    """An editable combo keeps Enter for itself while it completes a category: the unit must
+    not end up typed into the category ("Bahan Bakarpcs")."""
     seen = {}
 
     def fill(dialog):
         dialog.fields["category"].setFocus()
-        keys.type("Kerajinan Tapis")
+        keys.type("Bahan")
         keys.press(Key.Key_Return)
         seen["focus_after"] = in_field(keys.focused(), dialog, "category")
         seen["category"] = dialog.fields["category"].text()
@@ -716,4 +716,4 @@ def test_enter_after_a_new_category_goes_on_to_the_unit(manager_screen, keys, sh
     raised = keys.when_modal(fill)
     keys.press(Key.Key_F2)
     assert not raised, raised
-    assert seen == {"focus_after": False, "category": "Kerajinan Tapis"}
+    assert seen == {"focus_after": False, "category": "Bahan Bakar"}
