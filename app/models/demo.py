@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.i18n import _
-from app.models import catalog, demo_purchasing, stock
+from app.models import catalog, demo_consignment, demo_purchasing, stock
 from app.models import demo_history as history
 from app.models.barcodes import with_check_digit
 from app.models.clock import frozen_clock, now
@@ -210,8 +210,10 @@ def _generated(rng, taken, count: int) -> list[ProductInput]:
 
 
 def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int = 1,
-               program_quotas: bool = False) -> DemoResult:
-    """Fill an empty database with the demo shop: settings, users, catalog and stock history."""
+               program_quotas: bool = False, consignment: bool = True) -> DemoResult:
+    """Fill an empty database with the demo shop: settings, users, catalog and stock history,
+    and (in a history of a week or more) local producers' goods on consignment: some of the
+    ``products`` are theirs."""
     if has_users(db):
         raise UserError(_("Basis data ini sudah berisi data gerai; demo hanya dibuat di basis data"
                           " kosong."))
@@ -224,13 +226,13 @@ def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int =
     db.execute("PRAGMA synchronous=OFF")
     try:
         return _build(db, rng, products=products, days=days, seed=seed,
-                      program_quotas=program_quotas)
+                      program_quotas=program_quotas, consignment=consignment)
     finally:
         db.execute("PRAGMA synchronous=FULL")
 
 
 def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: int,
-           program_quotas: bool) -> DemoResult:
+           program_quotas: bool, consignment: bool) -> DemoResult:
     today = now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - timedelta(days=days)
     start_ms = int(start.replace(tzinfo=UTC).timestamp() * 1000)
@@ -240,7 +242,9 @@ def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: 
                              role=r, secret=s) for i, (u, f, r, s) in enumerate(DEMO_USERS)]
         taken: set[str] = set()
         items = _staples(rng, taken, program_quotas)[:products]
-        items += _generated(rng, taken, products - len(items))
+        consigned = demo_consignment.catalog_share(products, days, len(STAPLES)) \
+            if consignment else 0
+        items += _generated(rng, taken, products - len(items) - consigned)
         plan = history.plan_sales(rng, items, days)
         items, buying = demo_purchasing.plan_buying(
             items, history.stock_for_plan(items, plan, rng), plan, rng)
@@ -254,14 +258,21 @@ def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: 
             db, rng=rng, manager=manager, clerk=next(u for u in users if u.role == "kasir"),
             treasurer=next(u for u in users if u.role == "bendahara"), items=items,
             product_ids=product_ids, buying=buying, zone=DEMO_SETTINGS.zone)
+        producers = demo_consignment.DemoConsignment(
+            db, seed=seed, goods=consigned, manager=manager, approver=admin,
+            treasurer=next(u for u in users if u.role == "bendahara"), first_day=start,
+            days=days, zone=DEMO_SETTINGS.zone) if consigned else None
     pack_codes = [[code for unit in item.units for code in unit.barcodes] for item in items]
     cashiers = [u for u in users if u.role == "kasir"]
     sales = history.run_history(db, rng=rng, plan=plan, product_ids=product_ids,
                                 pack_codes=pack_codes, cashiers=cashiers, manager=manager,
                                 members=members, first_day=start, zone=DEMO_SETTINGS.zone,
-                                buyer=buyer)
+                                buyer=buyer, consignment=producers)
+    if producers is not None:   # the morning after: the periods that ended yesterday
+        producers.before_day(days, start + timedelta(days=days))
     _stock_corrections(db, rng, manager, start, days)
-    return DemoResult(products=len(items), users=len(users), days=days, sales=sales)
+    return DemoResult(products=len(items) + consigned, users=len(users), days=days,
+                      sales=sales)
 
 
 def _admin(db: Database) -> User:
@@ -270,7 +281,8 @@ def _admin(db: Database) -> User:
 
 def _stock_corrections(db: Database, rng, manager: User, start: datetime, days: int) -> None:
     """A few corrections over the history, as a real shop has (damaged goods, miscounts)."""
-    ids = [r[0] for r in db.query("SELECT id FROM products ORDER BY name LIMIT 40")]
+    ids = [r[0] for r in db.query("SELECT id FROM products WHERE consigned = 0"
+                                  " ORDER BY name LIMIT 40")]
     reasons = ("Kemasan rusak", "Selisih hitung", "Kedaluwarsa", "Dimakan tikus")
     for day in range(1, days + 1, 3):
         moment = start + timedelta(days=day, hours=rng.randrange(1, 10))

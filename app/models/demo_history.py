@@ -92,17 +92,22 @@ def _local(day_start_utc: datetime, zone: str, hours: float) -> datetime:
 
 def run_history(db: Database, *, rng: random.Random, plan, product_ids: list[str],
                 pack_codes: list[list[str]], cashiers: list[User], manager: User,
-                members: list[Member], first_day: datetime, zone: str, buyer=None) -> int:
+                members: list[Member], first_day: datetime, zone: str, buyer=None,
+                consignment=None) -> int:
     """Play the plan through the till's own domain calls; returns the number of sales.
 
     ``buyer`` (demo_purchasing.DemoBuyer) orders and receives goods between the days and
-    takes members' pre-orders at the till once the shift is open."""
+    takes members' pre-orders at the till once the shift is open. ``consignment``
+    (demo_consignment.DemoConsignment) takes producers' goods in and settles between the
+    days, and adds consigned goods to some of the customers' baskets."""
     count = 0
     for day, sales in enumerate(plan):
         midnight = first_day + timedelta(days=day)
         cashier = cashiers[day % len(cashiers)]
         if buyer is not None:
             buyer.before_day(day, midnight)
+        if consignment is not None:
+            consignment.before_day(day, midnight)
         with frozen_clock(_local(midnight, zone, 7.5)):
             open_shift(db, user=cashier, till=TILL, opening_float=300_000)
         if buyer is not None:
@@ -111,7 +116,8 @@ def run_history(db: Database, *, rng: random.Random, plan, product_ids: list[str
         minutes = sorted(rng.uniform(8 * 60, 20 * 60) for _ in sales)
         for minute, lines in zip(minutes, sales, strict=True):
             with frozen_clock(_local(midnight, zone, minute / 60)):
-                result = _sell(db, rng, lines, product_ids, pack_codes, cashier, members)
+                extra = consignment.basket() if consignment is not None else ()
+                result = _sell(db, rng, lines, product_ids, pack_codes, cashier, members, extra)
                 if result is None:  # all of it was program goods beyond the quotas
                     continue
                 count += 1
@@ -122,6 +128,9 @@ def run_history(db: Database, *, rng: random.Random, plan, product_ids: list[str
                                  quantities={first.line_id: min(back, first.remaining)},
                                  reason=rng.choice(("Kemasan bocor", "Salah ambil barang",
                                                     "Kedaluwarsa")), supervisor=manager)
+                if extra:
+                    consignment.after_sale(result.sale_id, cashier=cashier, till=TILL,
+                                           supervisor=manager)
         with frozen_clock(_local(midnight, zone, 21)):
             shift = db.scalar("SELECT id FROM shifts WHERE till = ? AND closed_at IS NULL",
                               (TILL,))
@@ -139,13 +148,15 @@ def _notes(amount: int) -> dict[int, int]:
     return counts
 
 
-def _sell(db, rng, lines, product_ids, pack_codes, cashier, members):
+def _sell(db, rng, lines, product_ids, pack_codes, cashier, members, extra=()):
     cart = carts.Cart()
     for line in lines:
         if line.pack is not None:
             cart = carts.scan(db, cart, pack_codes[line.item][line.pack])
         else:
             cart = carts.add_product(db, cart, product_ids[line.item], qty=line.qty)
+    for code, qty in extra:      # consigned goods, scanned by their barcode
+        cart = carts.scan(db, cart, code, qty=qty)
     member = rng.choice(members) if rng.random() < 0.3 else None
     cart = _within_quotas(db, rng, carts.set_member(cart, member), members)
     if cart is None:
