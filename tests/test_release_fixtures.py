@@ -1,7 +1,8 @@
 """Databases made by earlier releases open, upgrade and check clean.
 
 Each release adds its demo database here (`gerai demo --db tests/fixtures/release-X.db
---products 40 --days 3 --seed 11`); a migration that loses or breaks data fails here.
+--products 40 --days 3 --seed 11`; from 0.4.0 `--days 7` so it holds consignment); a
+migration that loses or breaks data fails here.
 """
 
 import shutil
