@@ -8,16 +8,9 @@ counts them; the treasurer (consignment.settle) sees the producers and settles w
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QMessageBox,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app.i18n import _, ngettext
@@ -30,82 +23,42 @@ from app.ui.consignment_settlement_page import SettlementPage
 from app.ui.consignor_dialog import ConsignorDialog
 from app.ui.errors import on_error
 from app.ui.intake_dialog import IntakeDialog
-from app.ui.lists import button_row, enter_opens, fill, list_table, shortcut
+from app.ui.lists import RecordsPage, fill, shortcut
 from app.ui.session import Session
 from app.ui.stock_pages import back_to
 
 
-class ConsignorsPage(QWidget):
+class ConsignorsPage(RecordsPage):
     def __init__(self, session: Session, parent=None):
-        super().__init__(parent)
-        self.session = session
-        self.consignors: list[Consignor] = []
+        super().__init__(session, parent, name="consignors",
+                         placeholder=_("Cari nama atau desa (Ctrl+F)"),
+                         headers=[_("Nama"), _("Desa / kelurahan"), _("Bagi hasil"),
+                                  _("Periode"), _("Belum dibayar (Rp)"),
+                                  _("Belum diselesaikan (Rp)")],
+                         widths=[220, 0, 130, 120, 140, 170], stretch=1)
         self.manage = session.can("consignment.manage")
-        self.search = QLineEdit()
-        self.search.setObjectName("consignor_search")
-        self.search.setPlaceholderText(_("Cari nama atau desa (Ctrl+F)"))
-        self.search.textChanged.connect(lambda _t: self.refresh())
-        self.search.returnPressed.connect(self._to_table)
-        self.search.installEventFilter(self)
-        self.show_archived = QCheckBox(_("Tampilkan arsip (F9)"))
-        self.show_archived.toggled.connect(lambda _on: self.refresh())
-        self.table = list_table("consignors", [
-            _("Nama"), _("Desa / kelurahan"), _("Bagi hasil"), _("Periode"),
-            _("Belum dibayar (Rp)"), _("Belum diselesaikan (Rp)")],
-            [220, 0, 130, 120, 140, 170], stretch=1)
-        enter_opens(self.table, self.edit)
-        self.message = QLabel()
+        self.message = self.note
         self.message.setObjectName("consignors_message")
-        buttons = button_row(self, self.message, (
+        self.lay_out((
             (_("Tambah"), "F2", self.add, self.manage),
             (_("Ubah"), "F4", self.edit, self.manage),
             (_("Nota titip"), "F7", self.intake, self.manage),
             (_("Arsipkan / pulihkan"), "F8", self.toggle_archived, self.manage)))
-        shortcut(self, "Ctrl+F", self.focus_search)
-        shortcut(self, "F9", self.show_archived.toggle)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.show_archived)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        self.setFocusProxy(self.search)
-
-    def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
-        if (watched is self.search and event.type() == event.Type.KeyPress
-                and event.key() == Qt.Key.Key_Down):
-            self._to_table()
-            return True
-        return super().eventFilter(watched, event)
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _to_table(self) -> None:
-        if self.consignors:
-            self.table.setFocus()
-            self.table.selectRow(max(self.table.currentRow(), 0))
 
     def refresh(self) -> None:
         db = self.session.db
-        self.consignors = list_consignors(db, self.search.text(),
-                                          include_archived=self.show_archived.isChecked())
+        self.records = list_consignors(db, self.search.text(),
+                                       include_archived=self.show_archived.isChecked())
         fill(self.table, [(
             c.name + (" " + _("(arsip)") if c.archived else ""), c.village,
             c.terms_text if c.terms == "percent" else _("Harga tetap"),
             period_label(c.period), format_number(c.balance),
-            format_number(unsettled_due(db, c.id))) for c in self.consignors], right=(4, 5))
-        n = len(self.consignors)
+            format_number(unsettled_due(db, c.id))) for c in self.records], right=(4, 5))
+        n = len(self.records)
         self.message.setText(ngettext("{n} penitip", "{n} penitip", n).format(n=n))
 
-    def selected(self) -> Consignor | None:
-        row = self.table.currentRow()
-        return self.consignors[row] if 0 <= row < len(self.consignors) else None
-
     def select(self, consignor_id: str) -> None:
-        self.table.selectRow(next((i for i, c in enumerate(self.consignors)
+        self.table.selectRow(next((i for i, c in enumerate(self.records)
                                    if c.id == consignor_id), 0))
 
     def add(self) -> None:

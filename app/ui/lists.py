@@ -6,13 +6,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
+    QLineEdit,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
+from app.i18n import _
 from app.ui.widgets import key_button
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -73,3 +78,66 @@ def button_row(parent: QWidget, note: QWidget, buttons) -> QHBoxLayout:
         button.setVisible(allowed)
         row.addWidget(button)
     return row
+
+
+class RecordsPage(QWidget):
+    """A page of master records (suppliers, consignors): a search box over a list (Down or
+    Enter goes into it, Ctrl+F back), "show archived" on F9, key buttons under it.
+    Subclasses fill ``self.records`` and the table in ``refresh()``."""
+
+    def __init__(self, session, parent=None, *, name: str, placeholder: str,
+                 headers: list[str], widths: list[int], stretch: int = 0):
+        super().__init__(parent)
+        self.session = session
+        self.records: list = []
+        self.search = QLineEdit()
+        self.search.setObjectName(f"{name[:-1]}_search")
+        self.search.setPlaceholderText(placeholder)
+        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.search.returnPressed.connect(self._to_table)
+        self.search.installEventFilter(self)
+        self.show_archived = QCheckBox(_("Tampilkan arsip (F9)"))
+        self.show_archived.toggled.connect(lambda _on: self.refresh())
+        self.table = list_table(name, headers, widths, stretch=stretch)
+        enter_opens(self.table, self.edit)
+        self.note = QLabel()
+        shortcut(self, "Ctrl+F", self.focus_search)
+        shortcut(self, "F9", self.show_archived.toggle)
+
+    def lay_out(self, buttons) -> None:
+        """Search and archive toggle on top, the list, the note and ``buttons`` (as for
+        button_row) under it."""
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_archived)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(button_row(self, self.note, buttons))
+        self.setFocusProxy(self.search)
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+        if (watched is self.search and event.type() == event.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down):
+            self._to_table()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _to_table(self) -> None:
+        if self.records:
+            self.table.setFocus()
+            self.table.selectRow(max(self.table.currentRow(), 0))
+
+    def selected(self):
+        row = self.table.currentRow()
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def edit(self) -> None:
+        raise NotImplementedError

@@ -6,14 +6,11 @@ follows their permissions: the treasurer sees suppliers and payables, the manage
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
@@ -37,7 +34,7 @@ from app.models.purchasing import (
 from app.models.suppliers import Supplier, list_suppliers, set_supplier_archived
 from app.reports.purchasing_pdf import write_po_pdf
 from app.ui.errors import on_error
-from app.ui.lists import button_row, enter_opens, fill, list_table, shortcut
+from app.ui.lists import RecordsPage, button_row, enter_opens, fill, list_table, shortcut
 from app.ui.payables_page import PayablesPage
 from app.ui.po_dialog import PODetailDialog, PODialog
 from app.ui.preorders_page import PreordersPage
@@ -47,68 +44,27 @@ from app.ui.session import Session
 from app.ui.supplier_dialog import SupplierDialog
 
 
-class SuppliersPage(QWidget):
+class SuppliersPage(RecordsPage):
     def __init__(self, session: Session, parent=None):
-        super().__init__(parent)
-        self.session = session
-        self.suppliers: list[Supplier] = []
-        self.search = QLineEdit()
-        self.search.setObjectName("supplier_search")
-        self.search.setPlaceholderText(_("Cari nama, kontak atau telepon (Ctrl+F)"))
-        self.search.textChanged.connect(lambda _t: self.refresh())
-        self.search.returnPressed.connect(self._to_table)
-        self.show_archived = QCheckBox(_("Tampilkan arsip (F9)"))
-        self.show_archived.toggled.connect(lambda _on: self.refresh())
-        self.table = list_table("suppliers", [
-            _("Nama"), _("Kontak"), _("Telepon"), _("Tempo"), _("Bank"), _("Utang (Rp)")],
-            [0, 150, 130, 110, 230, 120])
-        enter_opens(self.table, self.edit)
-        self.count = QLabel()
+        super().__init__(session, parent, name="suppliers",
+                         placeholder=_("Cari nama, kontak atau telepon (Ctrl+F)"),
+                         headers=[_("Nama"), _("Kontak"), _("Telepon"), _("Tempo"), _("Bank"),
+                                  _("Utang (Rp)")], widths=[0, 150, 130, 110, 230, 120])
+        self.count = self.note
         can_manage = session.can("purchase.manage")
-        buttons = button_row(self, self.count, (
+        self.lay_out((
             (_("Tambah"), "F2", self.add, can_manage), (_("Ubah"), "F4", self.edit, can_manage),
             (_("Arsipkan / pulihkan"), "F8", self.toggle_archived, can_manage)))
-        shortcut(self, "Ctrl+F", self.focus_search)
-        shortcut(self, "F9", self.show_archived.toggle)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.show_archived)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        self.setFocusProxy(self.search)
-        self.search.installEventFilter(self)
-
-    def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
-        if (watched is self.search and event.type() == event.Type.KeyPress
-                and event.key() == Qt.Key.Key_Down):
-            self._to_table()
-            return True
-        return super().eventFilter(watched, event)
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _to_table(self) -> None:
-        if self.suppliers:
-            self.table.setFocus()
-            self.table.selectRow(max(self.table.currentRow(), 0))
 
     def refresh(self) -> None:
-        self.suppliers = list_suppliers(self.session.db, self.search.text(),
-                                        include_archived=self.show_archived.isChecked())
+        self.records = list_suppliers(self.session.db, self.search.text(),
+                                      include_archived=self.show_archived.isChecked())
         fill(self.table, [(
             s.name + (" " + _("(arsip)") if s.archived else ""), s.contact, s.phone,
             s.terms_label, " ".join(x for x in (s.bank_name, s.bank_account) if x),
-            format_number(s.balance)) for s in self.suppliers], right=(5,))
-        n = len(self.suppliers)
+            format_number(s.balance)) for s in self.records], right=(5,))
+        n = len(self.records)
         self.count.setText(ngettext("{n} pemasok", "{n} pemasok", n).format(n=n))
-
-    def selected(self) -> Supplier | None:
-        row = self.table.currentRow()
-        return self.suppliers[row] if 0 <= row < len(self.suppliers) else None
 
     def add(self) -> None:
         self._open(None)
@@ -121,7 +77,7 @@ class SuppliersPage(QWidget):
         dialog = SupplierDialog(self.session, supplier, self)
         if dialog.exec() and dialog.saved:
             self.refresh()
-            row = next((i for i, s in enumerate(self.suppliers) if s.id == dialog.saved.id), 0)
+            row = next((i for i, s in enumerate(self.records) if s.id == dialog.saved.id), 0)
             self.table.selectRow(row)
         self.table.setFocus()
 
