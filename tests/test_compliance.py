@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from app.models import compliance as cp
-from app.models import consignment, consignors
+from app.models import consignment, consignors, umkm_sales
 from app.models.barcodes import with_check_digit
 from app.models.cart import Cart, add_product
 from app.models.clock import frozen_clock
@@ -437,15 +437,15 @@ PERIOD = (date(2026, 11, 2), date(2026, 11, 3))
 
 
 def test_flagship_sales_by_producer_net_of_returns(shop, sold):
-    rows = cp.flagship_sales(shop, *PERIOD)
+    rows = umkm_sales.flagship_sales(shop, *PERIOD)
     assert [(r.village, r.producer_name, r.product_name, r.consigned, r.qty, r.gross, r.due)
             for r in rows] == [
         ("Desa Hanura", "Ibu Sari", "Keripik Pisang Uji 250 g", True, 2 * K, 24_000, 20_400),
         ("Kel. Way Halim", "Pak Budi", "Emping Melinjo Uji 250 g", True, 2 * K, 40_000, 32_000),
         ("Kel. Way Halim", "Pak Budi", "Kopi Robusta Uji 200 g", False, 4 * K, 100_000, None)]
-    assert cp.flagship_sales(shop, date(2026, 11, 4), date(2026, 11, 4))[0].qty == K
+    assert umkm_sales.flagship_sales(shop, date(2026, 11, 4), date(2026, 11, 4))[0].qty == K
     with pytest.raises(UserError, match="sesudah tanggal akhir"):
-        cp.flagship_sales(shop, date(2026, 11, 3), date(2026, 11, 2))
+        umkm_sales.flagship_sales(shop, date(2026, 11, 3), date(2026, 11, 2))
 
 
 # --- reading the files back ------------------------------------------------------------------

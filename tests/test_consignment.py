@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.models import consignment, consignors, stock
+from app.models import consignment, consignment_stock, consignors, stock
 from app.models import consignment_settlement as settlement
 from app.models.cart import Cart, add_product, set_cart_discount
 from app.models.check import run_checks
@@ -115,13 +115,13 @@ def test_two_producers_sell_the_same_keripik_oldest_batch_first(
 
     sale = sell(shop, kasir, clock, keripik, 4)          # 3 of Sari's, 1 of Budi's
     line_id = shop.scalar("SELECT id FROM sale_lines WHERE sale_id = ?", (sale.sale_id,))
-    assert consignment.line_owners(shop, line_id) == [("Ibu Sari", 3 * K), ("Pak Budi", K)]
+    assert consignment_stock.line_owners(shop, line_id) == [("Ibu Sari", 3 * K), ("Pak Budi", K)]
     # Sari: 36,000 less 15% = 30,600; Budi: his fixed 9,500. The line's cost is theirs.
     assert shop.scalar("SELECT cost FROM sale_lines WHERE id = ?", (line_id,)) == 40_100
-    left = {b.consignor_name: b.on_hand for b in consignment.batches(shop, product_id=keripik.id)}
+    left = {b.consignor_name: b.on_hand for b in consignment_stock.batches(shop, product_id=keripik.id)}
     assert left == {"Ibu Sari": 0, "Pak Budi": 4 * K}
-    assert all(r.ok for r in consignment.reconcile(shop, sari.id))
-    assert consignment.mismatches(shop) == []
+    assert all(r.ok for r in consignment_stock.reconcile(shop, sari.id))
+    assert consignment_stock.mismatches(shop) == []
 
 
 def test_a_cart_discount_is_shared_by_the_producer_on_commission(
@@ -154,7 +154,7 @@ def test_a_customer_return_gives_back_the_producers_share(
     assert shop.scalar("SELECT sum(cost) FROM sale_lines WHERE product_id = ?", (keripik.id,)) == 0
     assert get_product(shop, keripik.id).stock == 6 * K
     assert rest.total == -24_000
-    assert consignment.mismatches(shop) == []
+    assert consignment_stock.mismatches(shop) == []
 
 
 def test_settling_a_month_then_paying_by_transfer(
@@ -238,33 +238,33 @@ def test_returning_goods_to_the_producer_and_counting(
         shop, manajer, kasir, till, clock, sari, budi, keripik, snapshot):
     intake(shop, manajer, clock, sari, keripik, 6)
     intake(shop, manajer, clock, budi, keripik, 4, producer_price=9_000)
-    sari_batch, budi_batch = (b.id for b in consignment.batches(shop, product_id=keripik.id))
+    sari_batch, budi_batch = (b.id for b in consignment_stock.batches(shop, product_id=keripik.id))
     with clock():
-        refused(shop, snapshot, lambda: consignment.return_to_producer(
+        refused(shop, snapshot, lambda: consignment_stock.return_to_producer(
             shop, user=manajer, consignor_id=sari.id, quantities={sari_batch: 7 * K},
             reason="Kedaluwarsa"), match="sisa di gerai")
-        refused(shop, snapshot, lambda: consignment.return_to_producer(
+        refused(shop, snapshot, lambda: consignment_stock.return_to_producer(
             shop, user=manajer, consignor_id=sari.id, quantities={budi_batch: K},
             reason="Kedaluwarsa"), match="penitip lain")
-        refused(shop, snapshot, lambda: consignment.return_to_producer(
+        refused(shop, snapshot, lambda: consignment_stock.return_to_producer(
             shop, user=manajer, consignor_id=sari.id, quantities={sari_batch: K}, reason=" "),
             match="Alasan")
-        consignment.return_to_producer(shop, user=manajer, consignor_id=sari.id,
+        consignment_stock.return_to_producer(shop, user=manajer, consignor_id=sari.id,
                                        quantities={sari_batch: 2 * K}, reason="Kedaluwarsa")
         # Counted: Sari's 4 are 3 (the shop bears it: 10,200 to her); Budi's 4 are 3 (he
         # bears it: nothing).
-        consignment.post_count(shop, user=manajer, approver=manajer,
+        consignment_stock.post_count(shop, user=manajer, approver=manajer,
                                counted={sari_batch: 3 * K, budi_batch: 3 * K})
     charges = dict(shop.query("SELECT consignor_id, due FROM consignment_movements"
                               " WHERE kind = 'count'"))
     assert charges == {sari.id: 10_200, budi.id: 0}
-    rec = {r.batch.consignor_id: r for r in consignment.reconcile(shop, sari.id)}
+    rec = {r.batch.consignor_id: r for r in consignment_stock.reconcile(shop, sari.id)}
     line = rec[sari.id]
     assert (line.intake, line.sold, line.returned, line.adjusted, line.batch.on_hand) == (
         6 * K, 0, 2 * K, -K, 3 * K)
     assert line.ok
     assert settlement.unsettled_due(shop, sari.id) == 10_200
-    assert consignment.mismatches(shop) == []
+    assert consignment_stock.mismatches(shop) == []
 
 
 def test_bad_input_writes_nothing(shop, manajer, kasir, clock, sari, keripik, snapshot):
@@ -412,32 +412,32 @@ def test_selling_more_than_the_books_hold_goes_on_the_newest_batch(
     intake(shop, manajer, clock, sari, keripik, 2)
     intake(shop, manajer, clock, budi, keripik, 1, producer_price=9_000)
     sell(shop, kasir, clock, keripik, 5)        # the shelf had 5: two intakes were not entered
-    held = {b.consignor_name: b.on_hand for b in consignment.batches(shop, product_id=keripik.id)}
+    held = {b.consignor_name: b.on_hand for b in consignment_stock.batches(shop, product_id=keripik.id)}
     assert held == {"Ibu Sari": 0, "Pak Budi": -2 * K}
     assert settlement.unsettled_due(shop, budi.id) == 3 * 9_000
-    budi_batch = next(b.id for b in consignment.batches(shop, consignor_id=budi.id))
+    budi_batch = next(b.id for b in consignment_stock.batches(shop, consignor_id=budi.id))
     with clock():
-        consignment.post_count(shop, user=manajer, approver=manajer, counted={budi_batch: 0})
+        consignment_stock.post_count(shop, user=manajer, approver=manajer, counted={budi_batch: 0})
     # Budi bears count differences, so the surplus of 2 costs nobody anything.
-    assert consignment.get_batch(shop, budi_batch).on_hand == 0
+    assert consignment_stock.get_batch(shop, budi_batch).on_hand == 0
     assert settlement.unsettled_due(shop, budi.id) == 27_000
-    assert consignment.mismatches(shop) == []
+    assert consignment_stock.mismatches(shop) == []
 
 
 def test_goods_found_again_take_back_only_what_their_shortage_was_charged(
         shop, manajer, kasir, till, clock, sari, keripik):
     intake(shop, manajer, clock, sari, keripik, 5)
-    batch = consignment.batches(shop, consignor_id=sari.id)[0].id
+    batch = consignment_stock.batches(shop, consignor_id=sari.id)[0].id
     for counted in (3, 4, 7):
         with clock():
-            consignment.post_count(shop, user=manajer, approver=manajer,
+            consignment_stock.post_count(shop, user=manajer, approver=manajer,
                                    counted={batch: counted * K})
     # Short 2 (the shop owes 2 × 10,200), one found (back 10,200), then 3 more than the
     # books: one of them was the other missing piece, two were never entered: still hers.
     dues = [r[0] for r in shop.query("SELECT due FROM consignment_movements WHERE kind = 'count'"
                                      " ORDER BY rowid")]
     assert dues == [20_400, -10_200, -10_200]
-    assert consignment.get_batch(shop, batch).on_hand == 7 * K
+    assert consignment_stock.get_batch(shop, batch).on_hand == 7 * K
 
 
 def test_every_consignment_paper_comes_from_the_command_line(
@@ -450,8 +450,8 @@ def test_every_consignment_paper_comes_from_the_command_line(
     intake(shop, manajer, clock, sari, keripik, 3, batch_code="KP-7")
     sell(shop, kasir, clock, keripik, 1)
     with clock():
-        consignment.return_to_producer(shop, user=manajer, consignor_id=sari.id, quantities={
-            consignment.batches(shop, consignor_id=sari.id)[0].id: K}, reason="Kemasan rusak")
+        consignment_stock.return_to_producer(shop, user=manajer, consignor_id=sari.id, quantities={
+            consignment_stock.batches(shop, consignor_id=sari.id)[0].id: K}, reason="Kemasan rusak")
     with clock(days=1):
         settled = settlement.settle(shop, user=bendahara, consignor_id=sari.id,
                                     period_to=clock.today, payment=Pay(10_200))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.models import consignment, consignors
+from app.models import consignment, consignment_stock, consignors
 from app.models import consignment_forms as forms
 from app.models.errors import UserError, ValidationError
 from app.models.money import QTY_SCALE as K
@@ -129,7 +129,7 @@ def test_the_shops_own_stock_is_not_taken_in_as_consigned(shop, sari):
 def test_returns_and_counts_are_read_per_batch(shop, manajer, budi, keripik):
     consignment.post_intake(shop, user=manajer, consignor_id=budi.id, lines=[
         consignment.IntakeLine(keripik.id, 10 * K, producer_price=9_500)])
-    [batch] = consignment.batches(shop, consignor_id=budi.id)
+    [batch] = consignment_stock.batches(shop, consignor_id=budi.id)
     assert forms.return_quantities([batch], ["4"]) == {batch.id: 4 * K}
     assert forms.return_quantities([batch], [""]) == {}
     with pytest.raises(ValidationError, match="padahal sisa di gerai 10 pcs") as caught:
@@ -149,7 +149,7 @@ def test_expiry_is_marked_past_and_near(shop, manajer, budi, keripik):
     consignment.post_intake(shop, user=manajer, consignor_id=budi.id, lines=[
         consignment.IntakeLine(keripik.id, K, producer_price=9_500,
                                expires_on=today + timedelta(days=10))])
-    [batch] = consignment.batches(shop, consignor_id=budi.id)
+    [batch] = consignment_stock.batches(shop, consignor_id=budi.id)
     assert forms.expiry_state(batch, today) == "near"
     assert forms.expiry_state(batch, today + timedelta(days=11)) == "expired"
     assert forms.expiry_state(batch, today - timedelta(days=30)) == ""

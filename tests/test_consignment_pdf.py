@@ -18,7 +18,13 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image  # reportlab's own dependency
 
-from app.models import consignment, consignment_docs, consignment_labels, consignors
+from app.models import (
+    consignment,
+    consignment_docs,
+    consignment_labels,
+    consignment_stock,
+    consignors,
+)
 from app.models import consignment_settlement as settlement
 from app.models.audit import verify
 from app.models.barcodes import with_check_digit
@@ -164,17 +170,17 @@ class Books:
             self.customer_return = return_items(db, user=manajer, till=TILL,
                                                 sale_id=back.sale_id, quantities={line_id: K},
                                                 reason="Bungkus sobek")
-        keripik_batch, emping_batch = (consignment.batches(db, product_id=p.id)[0].id
+        keripik_batch, emping_batch = (consignment_stock.batches(db, product_id=p.id)[0].id
                                        for p in (self.keripik, self.emping))
         with clock():
-            consignment.post_count(db, user=manajer, approver=manajer,
+            consignment_stock.post_count(db, user=manajer, approver=manajer,
                                    counted={keripik_batch: 7 * K}, note="Opname bulanan")
         with clock(days=1):
             self.settlement_id = settlement.settle(
                 db, user=bendahara, consignor_id=self.sari.id, period_to=clock.today,
                 payment=Pay(30_000, "cash"))
         with clock():
-            self.return_id = consignment.return_to_producer(
+            self.return_id = consignment_stock.return_to_producer(
                 db, user=manajer, consignor_id=self.sari.id, quantities={emping_batch: K},
                 reason="Mendekati kedaluwarsa")
         self.later_sale = self.sell(kasir, self.keripik, K)   # not settled yet

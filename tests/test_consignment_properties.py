@@ -24,7 +24,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from app.models import consignment, consignors
+from app.models import consignment, consignment_stock, consignors
 from app.models import consignment_settlement as settlement
 from app.models.cart import Cart, add_product, set_cart_discount
 from app.models.clock import frozen_clock, local_date, to_iso
@@ -121,7 +121,7 @@ def test_consignment_ledgers_hold_under_any_sequence(demo_template, user_by_role
         @rule(who=st.integers(0, 2), share=st.integers(1, 100))
         def return_to_producer(self, who, share):
             person = self.people[who]
-            held = [b for b in consignment.batches(self.db, consignor_id=person.id)
+            held = [b for b in consignment_stock.batches(self.db, consignor_id=person.id)
                     if b.on_hand > 0]
             if not held:
                 return
@@ -132,19 +132,19 @@ def test_consignment_ledgers_hold_under_any_sequence(demo_template, user_by_role
             if not qty:
                 return
             with self.clock():
-                consignment.return_to_producer(self.db, user=manajer, consignor_id=person.id,
+                consignment_stock.return_to_producer(self.db, user=manajer, consignor_id=person.id,
                                                quantities={batch.id: qty}, reason="kedaluwarsa")
 
         @rule(pick=st.integers(0, 10_000), delta=st.integers(-3, 2))
         def count(self, pick, delta):
-            every = consignment.batches(self.db)
+            every = consignment_stock.batches(self.db)
             if not every:
                 return
             batch = every[pick % len(every)]
             step = K if not batch.fractional else 100
             counted = max(batch.on_hand + delta * step, 0)
             with self.clock():
-                consignment.post_count(self.db, user=manajer, approver=manajer,
+                consignment_stock.post_count(self.db, user=manajer, approver=manajer,
                                        counted={batch.id: counted})
 
         @rule(who=st.integers(0, 2), days=st.integers(0, 9), pay=st.integers(0, 100))
@@ -178,7 +178,7 @@ def test_consignment_ledgers_hold_under_any_sequence(demo_template, user_by_role
 
         @invariant()
         def balances_equal_ledgers(self):
-            assert consignment.mismatches(self.db) == []
+            assert consignment_stock.mismatches(self.db) == []
 
         @invariant()
         def nothing_is_paid_twice(self):
@@ -226,7 +226,7 @@ def test_consignment_ledgers_hold_under_any_sequence(demo_template, user_by_role
         @invariant()
         def every_batch_reconciles(self):
             for person in self.people:
-                assert all(r.ok for r in consignment.reconcile(self.db, person.id))
+                assert all(r.ok for r in consignment_stock.reconcile(self.db, person.id))
 
     run_state_machine_as_test(Consignment, settings=settings(
         max_examples=60, stateful_step_count=30, deadline=None))

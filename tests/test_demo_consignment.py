@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from stdnum import ean
 
 from app.cli import run
-from app.models import consignment
 from app.models import consignment_settlement as settlement
+from app.models import consignment_stock
 from app.models.check import run_checks
 from app.models.clock import local_date
 from app.models.consignors import list_consignors
@@ -88,7 +88,7 @@ def test_producers_bring_goods_every_week_or_two_with_dates_ahead(demo):
     intakes = Counter(r[0] for r in demo.query(
         "SELECT consignor_id FROM consignment_intakes"))
     assert len(intakes) >= 10 and min(intakes.values()) >= 2
-    for batch in consignment.batches(demo):
+    for batch in consignment_stock.batches(demo):
         taken_in = local_date(batch.intake_at, zone(demo))
         assert batch.batch_code
         if batch.expires_on is None:       # only the woven tapis keeps forever
@@ -162,7 +162,7 @@ def test_a_keripik_of_two_producers_sells_the_oldest_batch_first(demo):
     line_id = demo.scalar(
         "SELECT sale_line_id FROM consignment_movements WHERE kind = 'sale'"
         " GROUP BY sale_line_id HAVING count(DISTINCT consignor_id) > 1 LIMIT 1")
-    assert len(consignment.line_owners(demo, line_id)) == 2
+    assert len(consignment_stock.line_owners(demo, line_id)) == 2
 
 
 def test_customers_bring_some_back_and_near_expiry_goods_go_back(demo):
@@ -248,8 +248,8 @@ def test_payments_never_exceed_the_settlements_and_two_are_left_owing(demo):
 
 
 def test_the_demo_passes_gerai_check(demo):
-    assert consignment.mismatches(demo) == []
-    assert all(r.ok for p in list_consignors(demo) for r in consignment.reconcile(demo, p.id))
+    assert consignment_stock.mismatches(demo) == []
+    assert all(r.ok for p in list_consignors(demo) for r in consignment_stock.reconcile(demo, p.id))
     failed = [(r.name, r.detail) for r in run_checks(demo) if not r.ok]
     assert failed == []
     assert demo.scalar("SELECT count(*) FROM consignment_balances WHERE qty < 0") == 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app.i18n import _, ngettext
-from app.models import audit, consignment, members, payables, stock
+from app.models import audit, consignment_stock, members, payables, stock
 from app.models.db import Database
 from app.models.migrations import latest_version, schema_version
 
@@ -57,7 +57,7 @@ def run_checks(db: Database) -> list[CheckResult]:
             count = db.scalar(f"SELECT count(*) FROM {balances}")
             detail = fine(count).format(n=count)
         results.append(CheckResult(name, not mismatches, detail))
-    mismatched = consignment.mismatches(db)
+    mismatched = consignment_stock.mismatches(db)
     results.append(CheckResult(
         _("Titipan: saldo = jumlah mutasi"), not mismatched,
         ngettext("{n} batch cocok", "{n} batch cocok", n := db.scalar(

@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 
 from app.i18n import _
 from app.models.clock import local_date, now_iso
-from app.models.consignment import Batch, IntakeLine
+from app.models.consignment import IntakeLine
+from app.models.consignment_stock import Batch
 from app.models.consignors import Consignor, get_consignor, producer_share
 from app.models.db import Database
 from app.models.errors import Problem, UserError, ValidationError

@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.models import catalog, consignment
+from app.models import catalog, consignment, consignment_stock
 from app.models import consignment_settlement as settlement
 from app.models.barcodes import with_check_digit
 from app.models.clock import ZONES, frozen_clock
@@ -290,11 +290,11 @@ class DemoConsignment:
     def _visit(self, producer: int, today: date) -> None:
         consignor_id = self.consignors[producer]
         near = today + timedelta(days=NEAR_EXPIRY_DAYS)
-        old = {b.id: b.on_hand for b in consignment.batches(
+        old = {b.id: b.on_hand for b in consignment_stock.batches(
             self.db, consignor_id=consignor_id, on_hand_only=True)
             if b.on_hand > 0 and b.expires_on and date.fromisoformat(b.expires_on) <= near}
         if old:
-            consignment.return_to_producer(
+            consignment_stock.return_to_producer(
                 self.db, user=self.manager, consignor_id=consignor_id, quantities=old,
                 reason="Mendekati tanggal kedaluwarsa, dikembalikan ke produsen")
         held = self._own_on_hand(producer)
@@ -322,7 +322,7 @@ class DemoConsignment:
     def _count(self) -> None:
         """The consigned goods counted on the shelf: all as the books say, but for one
         or two items gone missing."""
-        held = [b for b in consignment.batches(self.db, on_hand_only=True) if b.on_hand >= _K]
+        held = [b for b in consignment_stock.batches(self.db, on_hand_only=True) if b.on_hand >= _K]
         if not held:
             return
         counted = {b.id: b.on_hand for b in held}
@@ -333,7 +333,7 @@ class DemoConsignment:
             candidates = [b for b in held if policy[b.consignor_id] == bears]
             if candidates:
                 counted[self.rng.choice(candidates).id] -= _K
-        consignment.post_count(self.db, user=self.manager, approver=self.approver,
+        consignment_stock.post_count(self.db, user=self.manager, approver=self.approver,
                                counted=counted, note="Hitung barang titipan")
 
     def _settle(self, producer: int, period_to: date, *, last: bool) -> None:

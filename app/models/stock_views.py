@@ -185,7 +185,7 @@ def stock_on_hand(db: Database) -> list[StockRow]:
         db,
         "SELECT p.id, p.name, p.category, p.base_unit, coalesce(b.qty, 0),"
         f" coalesce(b.value, 0), {_AVERAGE}, p.min_stock, p.archived"
-        # Consigned goods are the producers' (see consignment.batches), not the shop's stock.
+        # Consigned goods are the producers' (see consignment_stock.batches), not the shop's stock.
         " FROM products p LEFT JOIN stock_balances b ON b.product_id = p.id"
         " WHERE p.consigned = 0")))
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from app.i18n import _, ngettext
-from app.models import consignment, consignment_docs
+from app.models import consignment_docs, consignment_stock
 from app.models import consignment_settlement as settlement_model
 from app.models.clock import local_date, now_iso
 from app.models.consignors import (
@@ -296,7 +296,7 @@ def reconciliation_table(db: Database, consignor_id: str) -> ReportTable:
                Column(_("Selisih hitung"), QTY), Column(_("Seharusnya"), QTY),
                Column(_("Di gerai"), QTY), _short(_("Cocok")))
     lines = []
-    for r in consignment.reconcile(db, consignor_id):
+    for r in consignment_stock.reconcile(db, consignor_id):
         b = r.batch
         lines.append(data(b.product_name, b.intake_number, b.batch_code, _day(b.expires_on),
                           b.unit, r.intake, r.sold, r.returned, r.adjusted, r.expected,

@@ -17,9 +17,7 @@ from pathlib import Path
 from app.i18n import _, ngettext
 from app.models.clock import format_local, local_date, now_iso
 from app.models.compliance import (
-    FlagshipRow,
     Readiness,
-    flagship_sales,
     get_standard,
     permit_kind_label,
     photo_path,
@@ -29,6 +27,7 @@ from app.models.compliance import (
 from app.models.db import Database
 from app.models.errors import UserError
 from app.models.settings import get_settings
+from app.models.umkm_sales import FlagshipRow, flagship_sales
 from app.models.users import User, require
 from app.reports.document_pdf import Document, Fields, Note, day_text, period_text
 from app.reports.output import check_format, check_target, save_report

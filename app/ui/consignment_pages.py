@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.i18n import _, ngettext
 from app.models import consignment_forms as forms
 from app.models.clock import local_date, now_iso
-from app.models.consignment import Batch, batches, post_count, reconcile, return_to_producer
+from app.models.consignment_stock import Batch, batches, post_count, reconcile, return_to_producer
 from app.models.consignors import Consignor, get_consignor, list_consignors
 from app.models.errors import Problem, UserError, ValidationError
 from app.models.money import format_number, format_qty, format_rupiah

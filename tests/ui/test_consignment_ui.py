@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
-from app.models import consignment, consignors
+from app.models import consignment, consignment_stock, consignors
 from app.models.barcodes import with_check_digit
 from app.models.cart import Cart, add_product
 from app.models.clock import local_date, now_iso
@@ -267,7 +267,7 @@ def test_a_nota_titip_by_scanner_takes_the_batch_in_with_its_price_and_dates(
     dialogs.expect("intake", intake, kind=IntakeDialog)
     keys.press(Key.Key_F7)
     dialogs.check()
-    [batch] = consignment.batches(shop_db, consignor_id=budi.id)
+    [batch] = consignment_stock.batches(shop_db, consignor_id=budi.id)
     assert (batch.product_id, batch.qty_in, batch.on_hand, batch.producer_price,
             batch.shop_price, batch.batch_code) == (keripik.id, 24 * K, 24 * K, 9_500, 12_000,
                                                     "KP-07")
@@ -337,7 +337,7 @@ def test_the_shops_own_stock_cannot_be_taken_in_as_consigned(
     dialogs.expect("intake", own_stock, kind=IntakeDialog)
     keys.press(Key.Key_F7)
     dialogs.check()
-    assert consignment.batches(shop_db) == []
+    assert consignment_stock.batches(shop_db) == []
 
 
 def test_f4_makes_a_new_umkm_product_on_the_spot_and_it_comes_in_consigned(
@@ -372,7 +372,7 @@ def test_f4_makes_a_new_umkm_product_on_the_spot_and_it_comes_in_consigned(
     dialogs.expect("intake", intake, kind=IntakeDialog)
     keys.press(Key.Key_F7)
     dialogs.check()
-    [batch] = consignment.batches(shop_db, consignor_id=sari.id)
+    [batch] = consignment_stock.batches(shop_db, consignor_id=sari.id)
     assert (batch.product_name, batch.qty_in, batch.shop_price, batch.producer_price) == (
         "Lempok Durian Sari 200 g", 6 * K, 25_000, 21_250)
     assert get_product(shop_db, batch.product_id).consigned
@@ -401,7 +401,7 @@ def test_the_intake_slip_is_saved_as_a_pdf_when_asked(
     dialogs.expect("intake", intake, kind=IntakeDialog)
     keys.press(Key.Key_F7)
     dialogs.check()
-    [batch] = consignment.batches(shop_db, consignor_id=budi.id)
+    [batch] = consignment_stock.batches(shop_db, consignor_id=budi.id)
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{batch.intake_number}.pdf"),
                            "-"], capture_output=True, text=True, check=True).stdout
     assert batch.intake_number in text and "Pak Budi" in text and KERIPIK in text
@@ -456,7 +456,7 @@ def test_goods_go_back_to_their_producer_by_keys_never_more_than_is_left(
     keys.press(Key.Key_F6)
     dialogs.check()
     assert shown["written"] == before
-    left = {b.product_name: b.on_hand for b in consignment.batches(shop_db, consignor_id=sari.id)}
+    left = {b.product_name: b.on_hand for b in consignment_stock.batches(shop_db, consignor_id=sari.id)}
     assert left == {EMPING: 5 * K, KERIPIK: 6 * K}
     number, reason = shop_db.one("SELECT number, reason FROM consignment_returns")
     assert reason == "tidak laku"
@@ -496,7 +496,7 @@ def test_a_count_is_posted_with_the_managers_approval_and_charges_the_difference
     number, approved_by, user_id = shop_db.one(
         "SELECT number, approved_by, user_id FROM consignment_counts")
     assert approved_by == user_id == manajer_session.user.id
-    [line] = consignment.reconcile(shop_db, budi.id)
+    [line] = consignment_stock.reconcile(shop_db, budi.id)
     assert (line.adjusted, line.batch.on_hand, line.ok) == (-2 * K, 8 * K, True)
     assert screen.batches.status.text() == (
         f"Hitung titipan {number}: 1 dihitung, 1 berselisih, nilai -Rp19.000.")
@@ -510,10 +510,10 @@ def test_the_reconciliation_shows_each_batch_taken_in_sold_given_back_and_counte
     cart = add_product(shop_db, Cart(), keripik.id, qty=3 * K)
     complete_sale(shop_db, user=kasir_session.user, till=TILL, cart=cart,
                   payments=[PaymentInput("cash", cart.total)])
-    [batch] = consignment.batches(shop_db, consignor_id=sari.id)
-    consignment.return_to_producer(shop_db, user=user, consignor_id=sari.id,
+    [batch] = consignment_stock.batches(shop_db, consignor_id=sari.id)
+    consignment_stock.return_to_producer(shop_db, user=user, consignor_id=sari.id,
                                    quantities={batch.id: 2 * K}, reason="rusak")
-    consignment.post_count(shop_db, user=user, counted={batch.id: 4 * K}, approver=user)
+    consignment_stock.post_count(shop_db, user=user, counted={batch.id: 4 * K}, approver=user)
     open_screen(keys, manajer_session)
     keys.press(Key.Key_2, ALT)
 
