@@ -496,3 +496,20 @@ def test_every_consignment_paper_comes_from_the_command_line(
                   "--format", "xlsx", "--out", str(tmp_path / "x.xlsx")) == 2
     assert report("consignment", "--out", str(tmp_path / "y.pdf")) == 2
     assert not any(tmp_path.glob("x.*")) and not (tmp_path / "y.pdf").exists()
+
+
+def test_a_later_payment_pays_the_oldest_settlement_first(
+        shop, manajer, kasir, bendahara, till, clock, sari, keripik):
+    intake(shop, manajer, clock, sari, keripik, 10)
+    sell(shop, kasir, clock, keripik, 2)                           # 20,400
+    with clock(days=1):
+        settlement.settle(shop, user=bendahara, consignor_id=sari.id, period_to=clock.today)
+    sell(shop, kasir, clock, keripik, 1)                           # 10,200
+    with clock(days=1):
+        settlement.settle(shop, user=bendahara, consignor_id=sari.id, period_to=clock.today,
+                          payment=Pay(5_000, "cash"))
+        settlement.pay_consignor(shop, user=bendahara, consignor_id=sari.id,
+                                 payment=Pay(20_000, "transfer", "TRF 1"))
+    newest, oldest = settlement.list_settlements(shop, consignor_id=sari.id)
+    assert (oldest.due, oldest.paid, newest.due, newest.paid) == (20_400, 20_400, 10_200, 4_600)
+    assert consignors.get_consignor(shop, sari.id).balance == 30_600 - 25_000

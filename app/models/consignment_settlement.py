@@ -313,14 +313,31 @@ class SettlementRow:
 
 def list_settlements(db: Database, *, consignor_id: str | None = None, limit: int = 200
                      ) -> list[SettlementRow]:
+    """Settlements, newest first. ``paid`` is how much of each is paid: every payment to the
+    consignor (at the settlement or later) goes to the oldest unpaid settlement first, and a
+    settlement that came out negative (more brought back than sold) counts as paid in."""
     where = " WHERE s.consignor_id = ?" if consignor_id else ""
-    return [SettlementRow(*r) for r in db.query(
+    rows = db.query(
         "SELECT s.id, s.number, s.consignor_id, c.name, s.period_from, s.period_to, s.gross,"
-        " s.commission, s.due, coalesce((SELECT sum(amount) FROM consignor_payments p"
-        " WHERE p.settlement_id = s.id), 0), s.created_at"
-        " FROM consignment_settlements s JOIN consignors c ON c.id = s.consignor_id"
-        f"{where} ORDER BY s.created_at DESC LIMIT ?",
-        ([consignor_id] if consignor_id else []) + [limit])]
+        " s.commission, s.due, s.created_at FROM consignment_settlements s"
+        f" JOIN consignors c ON c.id = s.consignor_id{where} ORDER BY s.created_at, s.rowid",
+        [consignor_id] if consignor_id else [])
+    available = dict(db.query(
+        "SELECT consignor_id, sum(amount) FROM consignor_payments"
+        f"{where.replace('s.', '')} GROUP BY consignor_id", [consignor_id] if consignor_id else []))
+    found = []
+    for r in rows:
+        left = available.get(r["consignor_id"], 0)
+        if r["due"] <= 0:
+            paid, left = 0, left - r["due"]
+        else:
+            paid = min(r["due"], left)
+            left -= paid
+        available[r["consignor_id"]] = left
+        found.append(SettlementRow(r["id"], r["number"], r["consignor_id"], r["name"],
+                                   r["period_from"], r["period_to"], r["gross"],
+                                   r["commission"], r["due"], paid, r["created_at"]))
+    return found[::-1][:limit]
 
 
 @dataclass(frozen=True)

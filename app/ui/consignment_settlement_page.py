@@ -208,7 +208,7 @@ class ConsignorHistoryDialog(QDialog):
         totals.setObjectName("account_totals")
         self.table = list_table("settlements", [
             _("Nomor"), _("Periode"), _("Harga jual (Rp)"), _("Komisi (Rp)"),
-            _("Bagian produsen (Rp)"), _("Dibayar dengan nota (Rp)"), _("Dibuat")],
+            _("Bagian produsen (Rp)"), _("Sudah dibayar (Rp)"), _("Dibuat")],
             [175, 0, 120, 110, 150, 170, 130], stretch=1)
         fill(self.table, [(
             s.number, _("{start} s/d {end}").format(start=iso_days(s.period_from),
