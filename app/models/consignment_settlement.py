@@ -17,7 +17,7 @@ from app.i18n import _
 from app.models import audit
 from app.models.clock import local_date, now_iso
 from app.models.consignment import _number, _today
-from app.models.consignors import format_commission, get_consignor
+from app.models.consignors import format_commission, get_consignor, pay_method_label
 from app.models.db import Database
 from app.models.errors import NotFound, UserError
 from app.models.ids import new_id
@@ -345,9 +345,22 @@ class AccountLine:
     at: str
     kind: str           # settlement / payment
     number: str
-    detail: str         # the period, or the payment method and reference
     amount: int         # + owed more, − paid
     balance: int
+    period_from: str = ""   # a settlement's period (ISO days)
+    period_to: str = ""
+    method: str = ""        # a payment's cash / transfer and reference
+    reference: str = ""
+
+    @property
+    def detail(self) -> str:
+        """The settlement's period, or the payment's method and reference, in words."""
+        if self.kind == "settlement":
+            first, last = (date.fromisoformat(d).strftime("%d-%m-%Y")
+                           for d in (self.period_from, self.period_to))
+            return f"{first} – {last}"
+        return " ".join(part for part in (pay_method_label(self.method), self.reference)
+                        if part)
 
 
 @dataclass(frozen=True)
@@ -369,19 +382,19 @@ def statement(db: Database, consignor_id: str, *, since: str | None = None,
                         " WHERE consignor_id = ? AND created_at < ?",
                         (consignor_id, since)) if since else 0
     rows = db.query(
-        "SELECT m.created_at, m.kind, coalesce(s.number, p.number),"
-        " CASE WHEN m.kind = 'settlement' THEN s.period_from || ' – ' || s.period_to"
-        "      ELSE p.method || CASE WHEN p.reference <> '' THEN ' ' || p.reference ELSE '' END"
-        " END, m.amount FROM consignor_movements m"
+        "SELECT m.created_at, m.kind, coalesce(s.number, p.number), m.amount,"
+        " coalesce(s.period_from, ''), coalesce(s.period_to, ''), coalesce(p.method, ''),"
+        " coalesce(p.reference, '') FROM consignor_movements m"
         " LEFT JOIN consignment_settlements s ON m.doc_type = 'consignment_settlement'"
         "   AND s.id = m.doc_id"
         " LEFT JOIN consignor_payments p ON m.doc_type = 'consignor_payment' AND p.id = m.doc_id"
         " WHERE m.consignor_id = ? AND m.created_at >= ? AND m.created_at < ?"
         " ORDER BY m.created_at, m.rowid", (consignor_id, since or "", until or "9999"))
     balance, lines = opening, []
-    for at, kind, number, detail, value in rows:
+    for at, kind, number, value, period_from, period_to, method, reference in rows:
         balance += value
-        lines.append(AccountLine(at, kind, number, detail or "", value, balance))
+        lines.append(AccountLine(at, kind, number, value, balance, period_from, period_to,
+                                 method, reference))
     return ConsignorStatement(consignor_id, consignor.name, opening, tuple(lines), balance,
                               unsettled_due(db, consignor_id))
 

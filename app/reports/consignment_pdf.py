@@ -276,19 +276,6 @@ def write_settlement_pdf(db: Database, settlement_id: str, out, *, printed_by: U
 # --- the consignor's statement ------------------------------------------------------------
 
 
-def _detail(line: settlement_model.AccountLine) -> str:
-    """A settlement's period or a payment's method and reference, as people read them."""
-    if line.kind == "settlement":
-        first, _sep, last = line.detail.partition(" – ")
-        try:
-            return period_text(first, last)
-        except ValueError:
-            return line.detail
-    method, _sep, reference = line.detail.partition(" ")
-    label = pay_method_label(method) if method in ("cash", "transfer") else method
-    return " ".join(p for p in (label, reference) if p)
-
-
 def reconciliation_table(db: Database, consignor_id: str) -> ReportTable:
     columns = (Column(_("Barang"), weight=NAME), _short(_("Nota titip")), _short(_("Batch")),
                _short(_("Kedaluwarsa")), _short(_("Satuan")), Column(_("Masuk"), QTY),
@@ -324,7 +311,9 @@ def statement_document(db: Database, consignor_id: str, date_from=None, date_to=
         owed += line.amount if settled else 0
         paid += 0 if settled else -line.amount
         lines.append(data(moment_text(line.at, settings.zone),
-                          settlement_model.kind_label(line.kind), line.number, _detail(line),
+                          settlement_model.kind_label(line.kind), line.number, period_text(
+                              line.period_from, line.period_to) if line.kind == "settlement"
+                          else line.detail,
                           line.amount if settled else None, None if settled else -line.amount,
                           line.balance))
     lines += [

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from app.models.clock import format_local
 from app.models.consignment_settlement import (
-    AccountLine,
     SettlementRow,
     get_settlement,
     kind_label,
@@ -32,7 +31,7 @@ from app.models.consignment_settlement import (
     statement,
 )
 from app.models.consignment_views import ConsignorDue, settlement_overview
-from app.models.consignors import PAY_METHODS, Consignor, pay_method_label
+from app.models.consignors import Consignor
 from app.models.money import format_number, format_rupiah
 from app.ui.consignment_settlement_dialog import (
     SettlementDialog,
@@ -58,15 +57,6 @@ def day_text(day: date | None) -> str:
 def iso_days(text: str) -> str:
     """"2026-11-02 – 2026-11-08" as people here write days: "02-11-2026 – 08-11-2026"."""
     return _ISO_DAY.sub(r"\3-\2-\1", text)
-
-
-def account_detail(line: AccountLine) -> str:
-    """The period of a settlement, or the method and reference of a payment, in words."""
-    if line.kind == "payment":
-        method, _sep, reference = line.detail.partition(" ")
-        if method in PAY_METHODS:
-            return " ".join(part for part in (pay_method_label(method), reference) if part)
-    return iso_days(line.detail)
 
 
 class SettlementPage(QWidget):
@@ -198,7 +188,7 @@ class ConsignorHistoryDialog(QDialog):
             _("Saldo (Rp)")], [130, 110, 175, 0, 120, 120], stretch=3)
         fill(self.account_table, [(
             format_local(line.at, zone), kind_label(line.kind), line.number,
-            account_detail(line), format_number(line.amount), format_number(line.balance))
+            line.detail, format_number(line.amount), format_number(line.balance))
             for line in self.account.lines], right=(4, 5))
         totals = QLabel(_("Saldo awal {opening} · saldo akhir {closing} · terjual belum"
                           " diselesaikan {unsettled}").format(
