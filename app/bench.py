@@ -165,6 +165,11 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
         ours, base = bench_stock.card(db, raw, busy, runs * 2)
         report.add(f"stock_card_year_{moves // 1000}k_moves", statistics.median(ours),
                    statistics.median(base), target=50)
+        from app import bench_consignment
+        producer, sold = bench_consignment.busy_month(db, per_day=40 if quick else 150)
+        ours, base = bench_consignment.preview(db, raw, producer, runs * 2)
+        report.add(f"settlement_preview_month_{sold // 1000}k_sales", statistics.median(ours),
+                   statistics.median(base))
         raw.close()
         db.close()
 
