@@ -183,3 +183,19 @@ def intake_label_items(db: Database, intake_id: str) -> list[tuple[str, int]]:
     if not rows:
         raise NotFound(_("Nota titip tidak ditemukan."))
     return [(r[0], 1 if r[2] else max(r[1] // QTY_SCALE, 1)) for r in rows]
+
+
+def batch_label_items(db: Database, batch_ids: list[str]) -> list[tuple[str, int]]:
+    """Price labels for batches in the shop: (product id, copies), one per whole piece on
+    hand (one for goods sold by weight or measure, none for a batch with nothing left)."""
+    items = []
+    for batch_id in batch_ids:
+        row = db.one("SELECT b.product_id, coalesce(l.qty, 0), p.fractional"
+                     " FROM consignment_batches b JOIN products p ON p.id = b.product_id"
+                     " LEFT JOIN consignment_balances l ON l.batch_id = b.id WHERE b.id = ?",
+                     (batch_id,))
+        if row is None:
+            raise NotFound(_("Batch titipan tidak ditemukan."))
+        if row[1] > 0:
+            items.append((row[0], 1 if row[2] else max(row[1] // QTY_SCALE, 1)))
+    return items

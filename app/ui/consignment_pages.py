@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 from app.i18n import _, ngettext
 from app.models import consignment_forms as forms
 from app.models.clock import local_date, now_iso
+from app.models.consignment_docs import batch_label_items
 from app.models.consignment_stock import Batch, batches, post_count, reconcile, return_to_producer
 from app.models.consignors import Consignor, get_consignor, list_consignors
 from app.models.errors import Problem, UserError, ValidationError
 from app.models.money import format_number, format_qty, format_rupiah
 from app.reports.consignment_pdf import write_return_pdf
+from app.reports.labels_pdf import write_labels_pdf
 from app.ui.intake_dialog import (
     IntakeDialog,
     commit_open_cell,
@@ -37,6 +39,7 @@ from app.ui.intake_dialog import (
 )
 from app.ui.lists import button_row, fill, list_table, shortcut
 from app.ui.purchase_lines import Column, tab_order
+from app.ui.report_files import save_report
 from app.ui.session import Session
 from app.ui.stock_dialogs import ask_manager
 from app.ui.stock_pages import back_to
@@ -78,7 +81,8 @@ class BatchesPage(QWidget):
             (_("Nota titip"), "F7", self.intake, True),
             (_("Hitung titipan"), "F5", self.count, True),
             (_("Kembalikan ke penitip"), "F6", self.give_back, True),
-            (_("Rekonsiliasi"), "F9", self.reconcile, True)))
+            (_("Rekonsiliasi"), "F9", self.reconcile, True),
+            (_("Label harga"), "F8", self.labels, True)))
         shortcut(self, "Ctrl+F", self.consignor.setFocus)
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Penitip (Ctrl+F)")))
@@ -142,6 +146,24 @@ class BatchesPage(QWidget):
         dialog = IntakeDialog(self.session, self.consignor.currentData(), self)
         if self._after(dialog) and dialog.intake_id:
             self.say(_("Nota titip {number} tersimpan.").format(number=dialog.number))
+
+    def labels(self) -> None:
+        """Price labels with barcodes for the selected batch: one per piece on hand."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.batches):
+            self.say(_("Pilih baris barangnya dulu."))
+            return
+        batch, user = self.batches[row], self.session.user
+        items = batch_label_items(self.session.db, [batch.id])
+        if not items:
+            self.say(_("{name}: tidak ada sisa di gerai untuk diberi label.").format(
+                name=batch.product_name))
+            return
+        if save_report(self, self.session.db, _("Label harga"),
+                       f"label-{batch.intake_number}.pdf",
+                       lambda db, path, _fmt: write_labels_pdf(db, items, path, user=user)):
+            self.say(_("Label harga {name} tersimpan.").format(name=batch.product_name))
+        back_to(self.table)
 
     def give_back(self) -> None:
         consignor = self.chosen_consignor()

@@ -584,3 +584,30 @@ def test_with_nothing_in_the_shop_f5_and_f6_say_so_instead_of_opening_empty_form
     keys.type("Ibu")
     keys.press(Key.Key_F6)
     assert page.status.text() == "Ibu Sari tidak punya barang titipan di gerai."
+
+
+def test_f8_saves_price_labels_for_the_selected_goods_one_per_piece(
+        manajer_session, keys, shop_db, sari, keripik, emping, monkeypatch, tmp_path, qtbot):
+    opened: list = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda _p, _t, name, _f: (str(tmp_path / name), "PDF (*.pdf)")))
+    user = manajer_session.user
+    take_in(shop_db, user, sari, keripik, 4)
+    take_in(shop_db, user, sari, emping, 3)          # no barcode yet: it gets a 2990 code
+    screen = open_screen(keys, manajer_session)
+    keys.press(Key.Key_2, ALT)
+    page = screen.batches
+    assert page.table.item(0, 1).text() == EMPING
+    keys.press(Key.Key_F8)
+    qtbot.waitUntil(lambda: len(opened) == 1, timeout=10_000)
+    [pdf] = tmp_path.glob("label-*.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert text.count(EMPING) == 3 and KERIPIK not in text
+    code = get_product(shop_db, emping.id).barcodes[0]
+    assert code.startswith("2990") and len(code) == 13
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-"], input=subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf)], capture_output=True,
+        check=True).stdout, capture_output=True).stdout.decode().split()
+    assert code in decoded
