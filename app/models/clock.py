@@ -63,3 +63,39 @@ def format_local(moment: datetime | str, zone_name: str, *, seconds: bool = Fals
     """``26/11/2026 20:22 WIB`` as people in the shop read it."""
     pattern = "%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M"
     return f"{local(moment, zone_name).strftime(pattern)} {zone_name}"
+
+
+#: How a day may be typed: 31-12-2027 (as people here write it), 31/12/2027, 31.12.2027 or
+#: 2027-12-31.
+DAY_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+def parse_day(value, *, field: str, what: str = "") -> date | None:
+    """A typed day (or a date); None when left empty; a UserError naming ``what`` when it
+    is not a day."""
+    from app.i18n import _
+    from app.models.errors import UserError
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date) or value is None:
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for pattern in DAY_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise UserError(_("{what} tidak valid: \"{text}\". Tulis mis. 31-12-2027.").format(
+        what=what or _("Tanggal"), text=text[:20]), field)
+
+
+def day_text(day: date | str | None, empty: str = "") -> str:
+    """A day (a date or ISO text) as people write it: 31-12-2027; ``empty`` for none."""
+    if not day:
+        return empty
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    return day.strftime("%d-%m-%Y")

@@ -30,14 +30,14 @@ import os
 import re
 import tempfile
 from dataclasses import asdict, dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from stdnum import ean
 
 from app.i18n import _
 from app.models import audit
-from app.models.clock import local_date, now_iso
+from app.models.clock import local_date, now_iso, parse_day
 from app.models.consignors import Consignor, list_consignors
 from app.models.db import Database
 from app.models.errors import NotFound, Problem, UserError, ValidationError
@@ -120,24 +120,6 @@ def parse_halal_no(number) -> str:
         raise UserError(_("Nomor sertifikat halal tidak valid: 8–40 huruf atau angka, mis."
                           " ID31110000123450321."), "halal_no")
     return text
-
-
-def parse_day(value, *, field: str) -> date | None:
-    """A day typed as 31-12-2027, 31/12/2027 or 2027-12-31 (or a date); None when empty."""
-    if value is None or isinstance(value, str) and not value.strip():
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for pattern in ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise UserError(_("Tanggal tidak valid: \"{text}\". Tulis mis. 31-12-2027.").format(
-        text=text[:20]), field)
 
 
 _WEIGHT = re.compile(r"(\d{1,5})(?:[.,](\d{1,3}))?\s*(g|gr|gram|kg|ml|l|lt|liter|litre)\.?",

@@ -10,10 +10,10 @@ is written until ``consignment.post_intake`` / ``return_to_producer`` / ``post_c
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from app.i18n import _
-from app.models.clock import local_date, now_iso
+from app.models.clock import day_text, local_date, now_iso, parse_day
 from app.models.consignment import IntakeLine
 from app.models.consignment_stock import Batch
 from app.models.consignors import Consignor, get_consignor, producer_share
@@ -33,39 +33,11 @@ from app.models.settings import get_settings
 MAX_BATCH_CODE = 40
 #: A batch that expires within this many days is shown as near expiry.
 NEAR_EXPIRY_DAYS = 30
-_DAY_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 _MAX_YEARS_AHEAD = 20
 
 
 def shop_today(db: Database) -> date:
     return local_date(now_iso(), get_settings(db).zone)
-
-
-def parse_day(text, *, field: str, what: str) -> date | None:
-    """A day typed as 31-12-2027 (or 2027-12-31, 31/12/2027); None when left empty."""
-    if isinstance(text, datetime):
-        return text.date()
-    if isinstance(text, date) or text is None:
-        return text
-    raw = str(text).strip()
-    if not raw:
-        return None
-    for fmt in _DAY_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise UserError(_("{what} tidak valid: \"{text}\". Tulis mis. 31-12-2027.").format(
-        what=what, text=raw[:20]), field)
-
-
-def day_text(day: date | str | None) -> str:
-    """2027-12-31 (a date or ISO text) as people write it: 31-12-2027."""
-    if not day:
-        return ""
-    if isinstance(day, str):
-        day = date.fromisoformat(day)
-    return day.strftime("%d-%m-%Y")
 
 
 # --- a nota titip being typed ---------------------------------------------------------------

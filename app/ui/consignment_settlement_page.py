@@ -8,9 +8,6 @@ its slip again). Who may not settle sees the list and the history only.
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -22,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.models.clock import format_local
+from app.models.clock import day_text, format_local
 from app.models.consignment_settlement import (
     SettlementRow,
     get_settlement,
@@ -46,17 +43,6 @@ from app.ui.consignor_payment_dialog import ConsignorPaymentDialog
 from app.ui.lists import button_row, enter_opens, fill, list_table
 from app.ui.session import Session
 from app.ui.widgets import key_button
-
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def day_text(day: date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else "—"
-
-
-def iso_days(text: str) -> str:
-    """"2026-11-02 – 2026-11-08" as people here write days: "02-11-2026 – 08-11-2026"."""
-    return _ISO_DAY.sub(r"\3-\2-\1", text)
 
 
 class SettlementPage(QWidget):
@@ -88,9 +74,9 @@ class SettlementPage(QWidget):
         self.rows = settlement_overview(self.session.db)
         fill(self.table, [(
             row.consignor.name, row.consignor.village, format_number(row.balance),
-            format_number(row.unsettled), day_text(row.last_period_to),
-            _("{start} s/d {end}").format(start=day_text(row.next_from),
-                                          end=day_text(row.next_to)))
+            format_number(row.unsettled), day_text(row.last_period_to, "—"),
+            _("{start} s/d {end}").format(start=day_text(row.next_from, "—"),
+                                          end=day_text(row.next_to, "—")))
             for row in self.rows], right=(2, 3))
         for r, row in enumerate(self.rows):
             if row.last_number:
@@ -201,8 +187,8 @@ class ConsignorHistoryDialog(QDialog):
             _("Bagian produsen (Rp)"), _("Sudah dibayar (Rp)"), _("Dibuat")],
             [175, 0, 120, 110, 150, 170, 130], stretch=1)
         fill(self.table, [(
-            s.number, _("{start} s/d {end}").format(start=iso_days(s.period_from),
-                                                    end=iso_days(s.period_to)),
+            s.number, _("{start} s/d {end}").format(start=day_text(s.period_from),
+                                                    end=day_text(s.period_to)),
             format_number(s.gross), format_number(s.commission), format_number(s.due),
             format_number(s.paid), format_local(s.created_at, zone))
             for s in self.settlements], right=(2, 3, 4, 5))

@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.i18n import _, ngettext
-from app.models.clock import local_date, now_iso
+from app.models.clock import day_text, local_date, now_iso
 from app.models.money import format_number, format_rupiah
 from app.models.payables import BUCKETS, AgingRow, Invoice, aging, bucket_label, invoices
 from app.reports.purchasing_pdf import write_supplier_statement_pdf
@@ -23,10 +23,6 @@ from app.ui.supplier_payment_dialog import SupplierPaymentDialog
 from app.ui.widgets import key_button
 
 OVERDUE = QColor("#b3261e")
-
-
-def day_text(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d-%m-%Y")
 
 
 class PayablesPage(QWidget):
