@@ -21,8 +21,8 @@ from app.models.consignors import format_commission, get_consignor, pay_method_l
 from app.models.db import Database
 from app.models.errors import NotFound, UserError
 from app.models.ids import new_id
-from app.models.money import QTY_SCALE, div_round_half_up, format_rupiah, parse_rupiah
-from app.models.payables import PaymentInput
+from app.models.money import QTY_SCALE, div_round_half_up, format_rupiah
+from app.models.payables import PaymentInput, check_payment
 from app.models.settings import get_settings
 from app.models.stock_views import day_bounds
 from app.models.users import User, require
@@ -239,16 +239,7 @@ def pay_consignor(db: Database, *, user: User, consignor_id: str, payment: Payme
 
 def _pay(db: Database, *, user: User, consignor_id: str, payment: PaymentInput,
          settlement_id: str | None) -> str:
-    if payment.method not in ("cash", "transfer"):
-        raise UserError(_("Cara bayar tidak dikenal."), "method")
-    value = parse_rupiah(payment.amount, field="amount", what=_("Jumlah bayar"),
-                         allow_zero=False)
-    reference = " ".join(str(payment.reference or "").split())
-    if payment.method == "transfer" and not reference:
-        raise UserError(_("Transfer bank perlu nomor referensi dari bukti transfer."),
-                        "reference")
-    if len(reference) > 60:
-        raise UserError(_("Nomor referensi terlalu panjang (paling banyak 60)."), "reference")
+    value, reference = check_payment(payment)
     consignor = get_consignor(db, consignor_id)
     if value > consignor.balance:
         raise UserError(_("Pembayaran {amount} melebihi yang harus dibayar ke {name}: {owed}.")

@@ -54,6 +54,22 @@ class PaymentInput:
     reference: str = ""
 
 
+def check_payment(payment: PaymentInput) -> tuple[int, str]:
+    """The amount and the reference of money paid out by cash or transfer (a transfer
+    needs the reference on its slip), or why it cannot be."""
+    if payment.method not in METHODS:
+        raise UserError(_("Cara bayar tidak dikenal."), "method")
+    value = parse_rupiah(payment.amount, field="amount", what=_("Jumlah bayar"),
+                         allow_zero=False)
+    reference = " ".join(str(payment.reference or "").split())
+    if payment.method == "transfer" and not reference:
+        raise UserError(_("Transfer bank perlu nomor referensi dari bukti transfer."),
+                        "reference")
+    if len(reference) > 60:
+        raise UserError(_("Nomor referensi terlalu panjang (paling banyak 60)."), "reference")
+    return value, reference
+
+
 def _move(db: Database, *, supplier_id: str, amount: int, kind: str, doc_type: str,
           doc_id: str, user_id: str | None) -> None:
     db.execute(
@@ -133,16 +149,7 @@ def record_payment(db: Database, *, user: User, supplier_id: str, invoice_id: st
                    payment: PaymentInput) -> str:
     """Pay (part of) one invoice; part of the caller's transaction."""
     assert db.in_transaction
-    if payment.method not in METHODS:
-        raise UserError(_("Cara bayar tidak dikenal."), "method")
-    value = parse_rupiah(payment.amount, field="amount", what=_("Jumlah bayar"),
-                         allow_zero=False)
-    reference = (payment.reference or "").strip()
-    if payment.method == "transfer" and not reference:
-        raise UserError(_("Transfer bank perlu nomor referensi dari bukti transfer."),
-                        "reference")
-    if len(reference) > 60:
-        raise UserError(_("Nomor referensi terlalu panjang (paling banyak 60)."), "reference")
+    value, reference = check_payment(payment)
     invoice = get_invoice(db, invoice_id)
     if invoice.supplier_id != supplier_id:
         raise UserError(_("Faktur {number} milik pemasok lain.").format(number=invoice.number))
