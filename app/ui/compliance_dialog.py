@@ -37,7 +37,7 @@ from app.models.compliance import (
     save_compliance,
 )
 from app.models.consignors import list_consignors
-from app.models.errors import Problem, UserError, ValidationError
+from app.models.errors import UserError
 from app.models.products import Product
 from app.ui.session import Session
 from app.ui.widgets import ErrorForm, FormDialog, key_button, save_cancel_row
@@ -190,26 +190,13 @@ class ComplianceDialog(FormDialog):
         return values
 
     def save(self) -> None:
-        self.form.clear()
-        try:
+        def write():
             data = compliance_from_form(self.form_values())
             self.saved = save_compliance(self.session.db, user=self.session.user,
                                          product_id=self.product.id, data=data,
                                          photo_source=self.photo_source)
-        except ValidationError as e:
-            self._refused(e.problems)
-            return
-        except UserError as e:
-            self._refused([Problem(e.field or "", e.message)])
-            return
-        self.accept()
 
-    def _refused(self, problems: list[Problem]) -> None:
-        self.form.show(problems)
-        self.adjustSize()
-        first = problems[0].field
-        widget = self.photo_button if first == "photo" else self.fields.get(first)
-        if widget is not None:
-            widget.setFocus()
-            if isinstance(widget, QLineEdit):
-                widget.selectAll()
+        self.saving(write)
+
+    def widget_for(self, field: str):
+        return self.photo_button if field == "photo" else self.fields.get(field)

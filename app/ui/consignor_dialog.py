@@ -24,7 +24,6 @@ from app.models.consignors import (
     terms_label,
     update_consignor,
 )
-from app.models.errors import Problem, UserError, ValidationError
 from app.ui.session import Session
 from app.ui.widgets import ErrorForm, FormDialog, save_cancel_row
 
@@ -120,28 +119,14 @@ class ConsignorDialog(FormDialog):
     def save(self) -> None:
         if self.read_only:
             return
-        self.form.clear()
         db, user = self.session.db, self.session.user
-        try:
+
+        def write():
             data = consignor_from_form(self.values())
             if self.consignor is None:
                 self.saved = create_consignor(db, user=user, data=data)
             else:
                 self.saved = update_consignor(db, user=user, consignor_id=self.consignor.id,
                                               data=data)
-        except ValidationError as e:
-            self._refused(e.problems)
-            return
-        except UserError as e:
-            self._refused([Problem(e.field or "", e.message)])
-            return
-        self.accept()
 
-    def _refused(self, problems: list[Problem]) -> None:
-        self.form.show(problems)
-        self.adjustSize()
-        field = self.fields.get(problems[0].field)
-        if field is not None and field.isEnabled():
-            field.setFocus()
-            if isinstance(field, QLineEdit):
-                field.selectAll()
+        self.saving(write)

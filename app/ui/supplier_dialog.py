@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout
 
 from app.i18n import _
-from app.models.errors import Problem, UserError, ValidationError
 from app.models.suppliers import (
     Supplier,
     create_supplier,
@@ -58,24 +57,14 @@ class SupplierDialog(FormDialog):
         self.fields["name"].setFocus()
 
     def save(self) -> None:
-        self.form.clear()
         db, user = self.session.db, self.session.user
-        try:
+
+        def write():
             data = read_supplier_form({k: e.text() for k, e in self.fields.items()})
             if self.supplier is None:
                 self.saved = create_supplier(db, user=user, data=data)
             else:
                 self.saved = update_supplier(db, user=user, supplier_id=self.supplier.id,
                                              data=data)
-        except ValidationError as e:
-            self.form.show(e.problems)
-            self.adjustSize()
-            first = e.problems[0].field
-            if first in self.fields:
-                self.fields[first].setFocus()
-                self.fields[first].selectAll()
-            return
-        except UserError as e:
-            self.form.show([Problem(e.field or "", e.message)])
-            return
-        self.accept()
+
+        self.saving(write)

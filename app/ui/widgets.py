@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from app.models.errors import Problem, UserError, ValidationError
 
 
 def key_button(text: str, key: str, parent: QWidget, slot) -> QPushButton:
@@ -99,7 +101,8 @@ def save_cancel_row(dialog, form: ErrorForm, save_text: str, save_slot) -> QHBox
 
 class FormDialog(QDialog):
     """A form where Enter goes on to the next field and Ctrl+S (or the button) saves: a
-    half-filled form is never saved by an Enter meant for a field."""
+    half-filled form is never saved by an Enter meant for a field. A subclass keeps its
+    ErrorForm in ``self.form`` and its inputs by field name in ``self.fields``."""
 
     def keyPressEvent(self, event):  # noqa: N802 (Qt API)
         if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -107,6 +110,33 @@ class FormDialog(QDialog):
             self.focusNextChild()
             return
         super().keyPressEvent(event)
+
+    def saving(self, save) -> bool:
+        """Run ``save()`` and close the dialog; a refusal is shown under its fields, the
+        cursor goes to the first one, and the dialog stays open."""
+        self.form.clear()
+        try:
+            save()
+        except ValidationError as e:
+            self.refused(e.problems)
+            return False
+        except UserError as e:
+            self.refused([Problem(e.field or "", e.message)])
+            return False
+        self.accept()
+        return True
+
+    def refused(self, problems: list[Problem]) -> None:
+        self.form.show(problems)
+        self.adjustSize()
+        widget = self.widget_for(problems[0].field)
+        if widget is not None and widget.isEnabled():
+            widget.setFocus()
+            if isinstance(widget, QLineEdit):
+                widget.selectAll()
+
+    def widget_for(self, field: str):
+        return getattr(self, "fields", {}).get(field)
 
 
 def scan_side_table(table: QTableView, widths: tuple[int, ...], stretch: int,
