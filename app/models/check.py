@@ -71,7 +71,8 @@ def run_checks(db: Database) -> list[CheckResult]:
         " ON m.id = l.movement_id WHERE l.settlement_id = s.id) LIMIT 5")
     results.append(CheckResult(
         _("Penyelesaian titipan = baris penjualannya"), not wrong_settlements,
-        _("{n} nota cocok").format(n=db.scalar("SELECT count(*) FROM consignment_settlements"))
+        ngettext("{n} nota cocok", "{n} nota cocok", n := db.scalar(
+            "SELECT count(*) FROM consignment_settlements")).format(n=n)
         if not wrong_settlements else _("tidak cocok: {numbers}").format(
             numbers=", ".join(r[0] for r in wrong_settlements))))
     unpaid = db.query(
