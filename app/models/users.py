@@ -47,6 +47,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # settles with the producers and pays them.
     "consignment.manage": frozenset({"manajer", "admin"}),
     "consignment.settle": frozenset({"bendahara", "manajer", "admin"}),
+    # The treasurer's books: takings, margins, cash book, aging, results, SHU.
+    "report.finance": frozenset({"bendahara", "manajer", "pengawas", "admin"}),
 }
 
 MAX_FAILED_LOGINS = 5
@@ -89,6 +91,7 @@ def permission_label(permission: str) -> str:
         "report.stock": _("mencetak laporan stok dan pembelian"),
         "consignment.manage": _("menerima, mengembalikan dan menghitung barang titipan"),
         "consignment.settle": _("menyelesaikan dan membayar titipan produsen"),
+        "report.finance": _("mencetak laporan keuangan"),
     }[permission]
 
 
