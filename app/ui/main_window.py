@@ -21,6 +21,7 @@ from app.ui.audit_screen import AuditScreen
 from app.ui.consignment_screen import ConsignmentScreen
 from app.ui.products_screen import ProductsScreen
 from app.ui.purchasing_screen import PurchasingScreen
+from app.ui.reports_screen import ReportsScreen
 from app.ui.session import Session
 from app.ui.settings_screen import SettingsScreen
 from app.ui.stock_screen import StockScreen
@@ -58,6 +59,8 @@ class MainWindow(QMainWindow):
             areas.append(("stock", _("Stok"), lambda: StockScreen(session)))
         if session.can("consignment.manage") or session.can("consignment.settle"):
             areas.append(("consignment", _("Titipan"), lambda: ConsignmentScreen(session)))
+        if session.can("report.finance") or session.can("report.stock"):
+            areas.append(("reports", _("Laporan"), lambda: ReportsScreen(session)))
         # Settings stay last: set once, seldom opened again.
         areas.append(("settings", _("Pengaturan gerai"),
                       lambda: SettingsScreen(session, on_saved=self.refresh_status)))
@@ -90,7 +93,12 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._tick)
         self._clock.start()
         self.refresh_status()
-        self.nav.setCurrentRow(0)
+        # Who sells starts at the till; who does not but keeps the books (the treasurer, the
+        # supervisor) starts where the reports are printed.
+        keys = [key for key, _label, _factory in areas]
+        start = "reports" if (not session.can("sale.sell") and "reports" in keys
+                              and session.can("report.finance")) else keys[0]
+        self.nav.setCurrentRow(keys.index(start))
 
     def _show_area(self, row: int) -> None:
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)

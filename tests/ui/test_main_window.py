@@ -12,6 +12,7 @@ from app.models.settings import get_settings
 from app.ui.audit_screen import AuditScreen
 from app.ui.main_window import MainWindow
 from app.ui.products_screen import ProductsScreen
+from app.ui.reports_screen import ReportsScreen
 from app.ui.settings_screen import SettingsScreen
 from app.ui.till_screen import TillScreen
 from app.ui.users_screen import UsersScreen
@@ -20,12 +21,13 @@ Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 AREAS_BY_ROLE = {
     "kasir": ["till", "products", "purchasing", "stock", "settings"],
-    "bendahara": ["products", "audit", "purchasing", "stock", "consignment", "settings"],
+    "bendahara": ["products", "audit", "purchasing", "stock", "consignment", "reports",
+                  "settings"],
     "manajer": ["till", "products", "audit", "users", "purchasing", "stock", "consignment",
-                "settings"],
-    "pengawas": ["products", "audit", "stock", "settings"],
+                "reports", "settings"],
+    "pengawas": ["products", "audit", "stock", "reports", "settings"],
     "admin": ["till", "products", "audit", "users", "purchasing", "stock", "consignment",
-              "settings"],
+              "reports", "settings"],
 }
 FULL_NAMES = {"kasir": "Agus Saputra", "bendahara": "Dewi Lestari", "manajer": "Siti Aminah",
               "pengawas": "Bambang Sutrisno", "admin": "Rahmat Hidayat"}
@@ -66,11 +68,17 @@ def test_the_cashiers_window_opens_on_the_till_with_the_cursor_in_the_scan_field
     assert keys.focused() is screen.scan
 
 
-def test_a_treasurers_window_opens_on_the_products_with_the_cursor_in_the_search(login, keys):
-    window = open_window(login, keys, "bendahara")
+@pytest.mark.parametrize("role", ["bendahara", "pengawas"])
+def test_who_keeps_the_books_opens_on_the_reports_with_the_cursor_in_the_list(
+        login, keys, role):
+    window = open_window(login, keys, role)
     screen = window.stack.currentWidget()
-    assert isinstance(screen, ProductsScreen)
-    assert keys.focused() is screen.search
+    assert isinstance(screen, ReportsScreen)
+    assert window.nav.currentItem().data(Qt.ItemDataRole.UserRole) == "reports"
+    assert keys.focused() is screen.list
+    keys.press(Key.Key_1, CTRL)                 # the products are still one key away
+    assert isinstance(window.stack.currentWidget(), ProductsScreen)
+    assert keys.focused() is window.screens["products"].search
 
 
 @pytest.mark.parametrize("role", ["manajer", "kasir"])

@@ -46,7 +46,7 @@ def test_the_main_window_speaks_indonesian_by_default(manajer_session, qtbot, in
     assert nav_labels(window) == ["Kasir  (Ctrl+1)", "Produk  (Ctrl+2)", "Log audit  (Ctrl+3)",
                                   "Akun pengguna  (Ctrl+4)", "Pembelian  (Ctrl+5)",
                                   "Stok  (Ctrl+6)", "Titipan  (Ctrl+7)",
-                                  "Pengaturan gerai  (Ctrl+8)"]
+                                  "Laporan  (Ctrl+8)", "Pengaturan gerai  (Ctrl+9)"]
     assert window.status_user.text().startswith("Pengguna: Siti Aminah (Manajer)")
     assert window.status_db.text().startswith("Basis data: ")
 
