@@ -161,8 +161,7 @@ def monthly_sales(db: Database, date_from: date, date_to: date) -> MonthlySales:
     start, end = report_bounds(db, first, last)
     shift = _day_shift(db)
     rows = db.query(
-        "SELECT date(s.created_at, ?) AS day, p.consigned AS consigned,"
-        " CASE WHEN p.consigned THEN '' ELSE p.category END AS category,"
+        "SELECT date(s.created_at, ?) AS day, p.consigned AS consigned, p.category AS category,"
         " s.kind = 'sale' AS sold, sum(l.net_amount) AS sales, sum(l.cost) AS cogs"
         " FROM sales s JOIN sale_lines l ON l.sale_id = s.id"
         " JOIN products p ON p.id = l.product_id"

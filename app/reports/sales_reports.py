@@ -170,7 +170,9 @@ def chart_drawing(chart: DayChart, width: float) -> Drawing:
     bars.x, bars.y = left, bottom
     bars.width, bars.height = width - left - 2 * mm, height - bottom - top
     bars.data = [list(chart.values)]
-    bars.barSpacing, bars.groupSpacing = 0, max(bars.width / len(chart.values) * 0.25, 0.5)
+    day = bars.width / len(chart.values)
+    bars.barWidth = min(day * 0.75, 10 * mm)          # no slab when there are few days
+    bars.groupSpacing = day - bars.barWidth
     bars.bars[0].fillColor = colors.HexColor("#4a78a8")
     bars.bars[0].strokeColor = None
     for n, value in enumerate(chart.values):
@@ -188,6 +190,7 @@ def chart_drawing(chart: DayChart, width: float) -> Drawing:
                                          fonts.regular)
     category.labels.fontName, category.labels.fontSize = fonts.regular, 6
     category.labels.boxAnchor, category.labels.dy = "n", -2
+    category.labelAxisMode = "low"                    # under the chart, below any loss
     category.strokeWidth, category.tickDown = 0.6, 1.5
     drawing.add(bars)
     drawing.add(String(0, height - 4 * mm, paper._t(chart.title), fontName=fonts.bold,
