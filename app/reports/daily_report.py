@@ -64,7 +64,7 @@ def _short(method: str) -> str:
             "deposit": _("DP")}[method]
 
 
-def _clock(iso: str | None, day: date, zone: str) -> str:
+def _time_of(iso: str | None, day: date, zone: str) -> str:
     """A time on the section's day as ``20:15``; on another day with its date too."""
     if not iso:
         return ""
@@ -142,7 +142,7 @@ def methods_by_day(report: DailyReport) -> ReportTable:
 
 
 def _closed_text(shift, day: date, zone: str) -> str:
-    return _clock(shift.summary.shift.closed_at, day, zone) if shift.closed else _(
+    return _time_of(shift.summary.shift.closed_at, day, zone) if shift.closed else _(
         "belum ditutup")
 
 
@@ -162,7 +162,7 @@ def shift_sales_table(days: Sequence[DayTakings], zone: str, *, dated: bool,
         summary = shift.summary
         lines.append(data(*_cells(
             day, dated, summary.shift.number, summary.shift.till, summary.cashier,
-            _clock(summary.shift.opened_at, day, zone), _closed_text(shift, day, zone),
+            _time_of(summary.shift.opened_at, day, zone), _closed_text(shift, day, zone),
             summary.sales, summary.returns, *(shift.method(m) for m in METHODS), shift.net)))
     if len(shifts) > 1:
         lines.append(total(*_label(_("Jumlah"), dated), "", "", "", "",
@@ -228,7 +228,7 @@ def returns_table(days: Sequence[DayTakings], zone: str, *, dated: bool,
     lines: list[Line] = []
     for day in days:
         for r in day.returned:
-            lines.append(data(*_cells(day.day, dated, _clock(r.created_at, day.day, zone),
+            lines.append(data(*_cells(day.day, dated, _time_of(r.created_at, day.day, zone),
                                       r.number, kind_label(r.kind), r.original_number,
                                       r.cashier, r.approved_by, r.reason, r.total)))
     if lines:
@@ -247,7 +247,7 @@ def cash_moves_table(days: Sequence[DayTakings], zone: str, *, dated: bool,
     lines: list[Line] = []
     for day in days:
         for m in day.cash_moves:
-            lines.append(data(*_cells(day.day, dated, _clock(m.created_at, day.day, zone),
+            lines.append(data(*_cells(day.day, dated, _time_of(m.created_at, day.day, zone),
                                       m.shift_number, m.till, m.reason, m.user,
                                       m.amount if m.amount > 0 else None,
                                       m.amount if m.amount < 0 else None)))
