@@ -452,6 +452,38 @@ def _r_flagship(db, o):
     return write_flagship(db, o.out, o.fmt, o.start, o.end, printed_by=o.user)
 
 
+def _r_daily(db, o):
+    from app.reports.daily_report import write_daily
+    return write_daily(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
+
+
+def _r_monthly(db, o):
+    from app.reports.sales_reports import write_monthly
+    return write_monthly(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
+
+
+def _r_margin(db, o):
+    from app.reports.sales_reports import write_margin
+    return write_margin(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
+
+
+def _as_of(db, o):
+    """The day an aging is taken on: --to, or the shop's today."""
+    from app.models.clock import local_date, now_iso
+    from app.models.settings import get_settings
+    return o.end or local_date(now_iso(), get_settings(db).zone)
+
+
+def _r_ar_aging(db, o):
+    from app.reports.aging_reports import write_ar_aging
+    return write_ar_aging(db, o.out, _as_of(db, o), o.fmt, printed_by=o.user)
+
+
+def _r_ap_aging(db, o):
+    from app.reports.aging_reports import write_ap_aging
+    return write_ap_aging(db, o.out, _as_of(db, o), o.fmt, printed_by=o.user)
+
+
 @dataclass(frozen=True)
 class ReportKind:
     write: Callable
@@ -478,6 +510,11 @@ REPORT_KINDS: dict[str, ReportKind] = {
     "retail-ready": ReportKind(_r_retail_ready),
     "retail-catalog": ReportKind(_r_retail_catalog, ("xlsx", "csv")),
     "flagship": ReportKind(_r_flagship, period=True),
+    "daily": ReportKind(_r_daily, period=True),
+    "monthly": ReportKind(_r_monthly, period=True),
+    "margin": ReportKind(_r_margin, period=True),
+    "ar-aging": ReportKind(_r_ar_aging),
+    "ap-aging": ReportKind(_r_ap_aging),
 }
 REPORTS = tuple(REPORT_KINDS)
 
@@ -526,7 +563,9 @@ def _period(date_from, date_to, *, required: bool):
     " consignment (titipan per penitip), consignment-intake / consignment-return /"
     " consignment-settlement (--number, PDF), consignor-statement (--consignor, PDF),"
     " labels (label harga untuk nota titip --number, PDF), retail-ready (kesiapan toserba),"
-    " retail-catalog (XLSX/CSV dengan foto), flagship (produk unggulan lokal)."))
+    " retail-catalog (XLSX/CSV dengan foto), flagship (produk unggulan lokal), daily (kas"
+    " harian), monthly, margin, ar-aging (bon anggota, per --to), ap-aging (utang pemasok dan"
+    " penitip, per --to)."))
 @common_options
 @click.argument("name", type=click.Choice(REPORTS))
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]),

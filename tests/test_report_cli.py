@@ -100,3 +100,19 @@ def test_an_unwritable_place_or_a_wrong_pin_writes_nothing(shop_path, tmp_path, 
     assert run(["report", "stock", "--db", shop_path, "--user", "kasir",
                 "--out", str(tmp_path / "x.pdf")]) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["daily", "monthly", "margin", "ar-aging", "ap-aging"])
+def test_the_treasurers_reports_come_from_the_command_line(shop, tmp_path, monkeypatch, name):
+    monkeypatch.setenv("GERAI_PIN", DEMO_SECRETS["bendahara"])
+    first = shop.scalar("SELECT min(created_at) FROM sales")[:10]
+    last = shop.scalar("SELECT max(created_at) FROM sales")[:10]
+    out = tmp_path / f"{name}.xlsx"
+    args = ["report", name, "--db", str(shop.path), "--user", "bendahara", "--format", "xlsx",
+            "--out", str(out), "--from", first, "--to", last]
+    assert run(args) == 0
+    assert openpyxl.load_workbook(out).active.max_row > 1
+    # A period that has not happened yet is refused, and no file is left.
+    future = tmp_path / f"{name}-future.xlsx"
+    assert run([*args[:-5], str(future), "--from", "2099-01-01", "--to", "2099-01-31"]) == 1
+    assert not future.exists()

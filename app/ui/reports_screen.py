@@ -33,8 +33,11 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from app.models.clock import day_text, parse_day
 from app.models.errors import UserError
+from app.reports.aging_reports import write_ap_aging, write_ar_aging
 from app.reports.consignment_reports import write_consignment_summary
+from app.reports.daily_report import write_daily
 from app.reports.goods_reports import write_program_goods
+from app.reports.sales_reports import write_margin, write_monthly
 from app.reports.stock_lists import write_near_expiry, write_susut
 from app.reports.stock_reports import write_low_stock, write_valuation
 from app.reports.umkm_reports import write_flagship, write_readiness
@@ -42,21 +45,6 @@ from app.ui.report_files import save_report
 from app.ui.session import Session
 from app.ui.stock_pages import back_to, status_label, today
 from app.ui.widgets import FieldError, key_button
-
-# The treasurer's reports are being written alongside this screen; until a module lands its
-# report is simply not offered.
-try:
-    from app.reports.daily_report import write_daily
-except ImportError:  # pragma: no cover - depends on the daily report being there
-    write_daily = None
-try:
-    from app.reports.sales_reports import write_margin, write_monthly
-except ImportError:  # pragma: no cover - depends on the sales reports being there
-    write_margin = write_monthly = None
-try:
-    from app.reports.aging_reports import write_ap_aging, write_ar_aging
-except ImportError:  # pragma: no cover - depends on the aging reports being there
-    write_ap_aging = write_ar_aging = None
 
 #: How a report is bounded in time: a period from..to, one day ("per tanggal"), or none
 #: (the state of the shop now).
@@ -83,16 +71,12 @@ class ReportKind:
 
 def _range(writer):
     """Adapter for the treasurer's ``write_x(db, out, from, to, format, *, printed_by)``."""
-    if writer is None:
-        return None
     return lambda db, out, fmt, first, last, user: writer(db, out, first, last, fmt,
                                                           printed_by=user)
 
 
 def _as_of(writer):
     """Adapter for ``write_x(db, out, as_of, format, *, printed_by)``: as of the last day."""
-    if writer is None:
-        return None
     return lambda db, out, fmt, _first, last, user: writer(db, out, last, fmt, printed_by=user)
 
 
@@ -160,8 +144,8 @@ def report_kinds() -> tuple[ReportKind, ...]:
 
 
 def printable_reports(session: Session) -> list[ReportKind]:
-    """The reports this person may print (and that this build has)."""
-    return [k for k in report_kinds() if k.write is not None and session.can(k.permission)]
+    """The reports this person may print."""
+    return [k for k in report_kinds() if session.can(k.permission)]
 
 
 def format_label(fmt: str) -> str:
