@@ -120,8 +120,9 @@ class DayChart:
     values: tuple[int, ...]
 
 
-#: Units for an axis in rupiah: (at least this step, divisor, suffix).
 def _axis_units() -> tuple[tuple[int, int, str], ...]:
+    """(for a step of at least, divide by, suffix): millions once a step is a tenth of one,
+    so every tick is a whole number of tenths of its unit."""
     return ((100_000, 1_000_000, _("jt")), (100, 1_000, _("rb")), (0, 1, ""))
 
 
