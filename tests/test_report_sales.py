@@ -113,9 +113,9 @@ def sheet_rows(ws) -> list[tuple]:
 
 
 def rate_text(value) -> str:
-    """A spreadsheet's margin rate (a number) as the CSV writes it: 10.4 → ``10,4``."""
-    return format(Decimal(str(value)).normalize(), "f").replace(".", ",") if value is not None \
-        else ""
+    """A spreadsheet's margin rate (a number) as the CSV writes it, always with its one
+    decimal: 10.4 → ``10,4``, 10 → ``10,0``."""
+    return f"{Decimal(str(value)):.1f}".replace(".", ",") if value is not None else ""
 
 
 # --- the monthly report ------------------------------------------------------------------

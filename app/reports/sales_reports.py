@@ -48,6 +48,7 @@ from app.reports.stock_reports import category_label
 from app.reports.tabular import (
     COUNT,
     MONEY,
+    PERMILLE,
     QTY,
     Column,
     ReportTable,
@@ -61,14 +62,13 @@ from app.reports.tabular import (
 
 
 def _rate(figures: SalesFigures) -> int | None:
-    """The margin rate as a quantity cell: 234 (23,4%) → 23400 thousandths, shown 23,4."""
-    permille = figures.margin_permille
-    return None if permille is None else permille * 100
+    """The margin rate in tenths of a percent (234 = 23,4%)."""
+    return figures.margin_permille
 
 
 def _money_columns() -> tuple[Column, ...]:
     return (Column(_("Penjualan bersih (Rp)"), MONEY), Column(_("HPP (Rp)"), MONEY),
-            Column(_("Laba kotor (Rp)"), MONEY), Column(_("Margin (%)"), QTY))
+            Column(_("Laba kotor (Rp)"), MONEY), Column(_("Margin (%)"), PERMILLE))
 
 
 def _money_cells(figures: SalesFigures) -> tuple:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from app.models.money import format_number, format_qty
 
 TEXT, MONEY, QTY, COUNT = "text", "money", "qty", "count"
+#: A rate in tenths of a percent (234 = 23,4%), always shown with its one decimal.
+PERMILLE = "permille"
 DATA, GROUP, SUBTOTAL, TOTAL = "data", "group", "subtotal", "total"
 
 
@@ -89,6 +91,10 @@ def cell_text(column: Column, value, *, grouped: bool = True) -> str:
         return format_number(value) if grouped else str(value)
     if column.kind == QTY:
         return format_qty(value, grouped=grouped)
+    if column.kind == PERMILLE:
+        whole, tenth = divmod(abs(value), 10)
+        sign = "-" if value < 0 else ""
+        return f"{sign}{format_number(whole) if grouped else whole},{tenth}"
     return str(value)
 
 

@@ -22,7 +22,17 @@ from app.i18n import _
 from app.models.money import QTY_SCALE
 from app.models.settings import ShopSettings
 from app.reports.document_pdf import printed_line
-from app.reports.tabular import COUNT, DATA, GROUP, MONEY, QTY, TOTAL, ReportTable, cell_text
+from app.reports.tabular import (
+    COUNT,
+    DATA,
+    GROUP,
+    MONEY,
+    PERMILLE,
+    QTY,
+    TOTAL,
+    ReportTable,
+    cell_text,
+)
 
 RUPIAH_FORMAT = "#,##0"
 WHOLE_FORMAT = "#,##0"
@@ -110,6 +120,9 @@ def _write_table(ws, table: ReportTable, fmt: _Formats) -> None:
             elif column.kind == COUNT:
                 ws.write_number(row, i, value,
                                 fmt.get(bold=strong, num=WHOLE_FORMAT, top=top, bg=bg))
+            elif column.kind == PERMILLE:
+                ws.write_number(row, i, Decimal(value).scaleb(-1),
+                                fmt.get(bold=strong, num="0.0", top=top, bg=bg))
             elif column.kind == QTY:
                 number = qty_number(value)
                 ws.write_number(row, i, number, fmt.get(
