@@ -17,6 +17,7 @@ Imports the domain, ``app.i18n`` and ``app.reports``; never Qt.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -33,6 +34,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     KeepTogether,
     LongTable,
@@ -152,7 +154,14 @@ class Signatures:
     boxes: tuple[tuple[str, str], ...]
 
 
-Block = Fields | Note | Signatures | ReportTable
+@dataclass(frozen=True)
+class Figure:
+    """A drawing across the page (a chart): ``draw(width)`` makes it for the frame's width."""
+
+    draw: Callable[[float], Flowable]
+
+
+Block = Fields | Note | Signatures | ReportTable | Figure
 
 
 @dataclass(frozen=True)
@@ -468,6 +477,8 @@ def _flowables(block: Block, width: float) -> list:
         return [*_note(block), Spacer(1, 4 * mm)]
     if isinstance(block, Signatures):
         return [_signatures(block, width)]
+    if isinstance(block, Figure):
+        return [block.draw(width), Spacer(1, 5 * mm)]
     raise TypeError(f"not a document block: {type(block).__name__}")
 
 

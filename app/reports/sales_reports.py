@@ -14,16 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from io import BytesIO
 from pathlib import Path
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
 
 from app.i18n import _
 from app.models.clock import day_text, now_iso
@@ -39,11 +36,11 @@ from app.models.report_sales import (
     margin_by_product,
     monthly_sales,
 )
-from app.models.settings import ShopSettings, get_settings
+from app.models.settings import get_settings
 from app.models.users import User, require
 from app.reports import document_pdf as paper
-from app.reports.document_pdf import Document, Fields, Note, period_text
-from app.reports.output import check_format, check_target, save_report, write_atomically
+from app.reports.document_pdf import Document, Fields, Figure, Note, period_text
+from app.reports.output import check_format, check_target, save_report
 from app.reports.stock_reports import category_label
 from app.reports.tabular import (
     COUNT,
@@ -202,39 +199,6 @@ def chart_drawing(chart: DayChart, width: float) -> Drawing:
     return drawing
 
 
-def _pdf_with_charts(document: Document, *, settings: ShopSettings, printed_by: str,
-                     printed_at: str) -> bytes:
-    """``document_pdf`` with one more kind of block, a :class:`DayChart`: the shared
-    document lays out tables, fields and notes only, so this builds the same pages (same
-    letterhead, running head and footer) with the chart's drawing among them."""
-    pagesize = landscape(A4) if document.landscape else A4
-    out = BytesIO()
-    pdf = BaseDocTemplate(
-        out, pagesize=pagesize, leftMargin=paper.MARGIN, rightMargin=paper.MARGIN,
-        topMargin=paper.TOP, bottomMargin=paper.BOTTOM, title=paper._t(document.title),
-        author=paper._t(settings.cooperative_name), creator="Gerai", invariant=True)
-    frame = partial(Frame, paper.MARGIN, paper.BOTTOM, pdf.width, pdf.height, leftPadding=0,
-                    rightPadding=0, topPadding=0, bottomPadding=0)
-    pdf.addPageTemplates([
-        PageTemplate("first", frames=[frame(id="first")], pagesize=pagesize,
-                     autoNextPageTemplate="later"),
-        PageTemplate("later", frames=[frame(id="later")], pagesize=pagesize,
-                     onPage=partial(paper._later_page, document, settings)),
-    ])
-    story: list = [paper._letterhead(document, settings, pdf.width), Spacer(1, 5 * mm)]
-    for block in document.blocks:
-        if isinstance(block, DayChart):
-            story += [chart_drawing(block, pdf.width), Spacer(1, 5 * mm)]
-        else:
-            story += paper._flowables(block, pdf.width)
-    while isinstance(story[-1], Spacer):
-        story.pop()
-    printed = paper.printed_line(printed_by, printed_at, settings.zone)
-    pdf.build(story, canvasmaker=partial(paper._NumberedCanvas,
-                                         footer=partial(paper._footer, printed, "")))
-    return out.getvalue()
-
-
 # --- monthly ------------------------------------------------------------------------------
 
 
@@ -268,7 +232,8 @@ def monthly_document(month: MonthlySales) -> tuple[Document, tuple[ReportTable, 
              (_("Rata-rata belanja"), format_rupiah(month.average_sale))]
     chart = DayChart(_("Penjualan bersih per hari"), tuple(d.day for d in month.by_day),
                      tuple(d.sales for d in month.by_day))
-    blocks = (Fields(tuple(pairs)), chart, by_category, by_day, _note())
+    blocks = (Fields(tuple(pairs)), Figure(partial(chart_drawing, chart)), by_category, by_day,
+              _note())
     return Document(title, blocks, period=period), (by_day, by_category)
 
 
@@ -277,16 +242,11 @@ def write_monthly(db: Database, out, date_from: date, date_to: date, format: str
     """Net sales, COGS and gross margin of a period (typically a month), by category and by
     day, with a bar chart of the days on paper (PDF, XLSX or CSV of the days)."""
     require(printed_by, "report.finance")
-    fmt = check_format(format)
+    check_format(format)
     check_target(out)
     document, sheets = monthly_document(monthly_sales(db, date_from, date_to))
-    settings, printed_at = get_settings(db), now_iso()
-    if fmt != "pdf":
-        return save_report(out, fmt, settings=settings, printed_by=printed_by.full_name,
-                           printed_at=printed_at, document=document, sheets=sheets)
-    return write_atomically(out, _pdf_with_charts(document, settings=settings,
-                                                  printed_by=printed_by.full_name,
-                                                  printed_at=printed_at))
+    return save_report(out, format, settings=get_settings(db), printed_by=printed_by.full_name,
+                       printed_at=now_iso(), document=document, sheets=sheets)
 
 
 # --- margin -------------------------------------------------------------------------------
