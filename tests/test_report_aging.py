@@ -266,7 +266,7 @@ def test_the_bon_report_reads_back_equal_in_pdf_xlsx_and_csv(shop, rina, bendaha
     assert "Dicetak oleh" in text and "30/06/2026 12:00 WIB" in text
     assert numbers_after(row(text, "Rina Uji Bon"), "Rina Uji Bon") == [
         300_000, 90_000, 10_000, 20_000, 0, 30_000, 30_000]
-    assert numbers_after(row(text, "Jumlah", "anggota"), "anggota") == [
+    assert numbers_after(row(text, "Total", "anggota"), "anggota") == [
         total, *(sum(r.buckets[b] for r in expected) for b in BUCKETS)]
     summary = row(text, "Piutang bon  ")
     assert "Rp90.000" in summary and "Lebih dari 90 hari" in summary
@@ -285,7 +285,7 @@ def test_the_bon_report_reads_back_equal_in_pdf_xlsx_and_csv(shop, rina, bendaha
         [r.number, r.name, r.credit_limit, r.balance, *(r.buckets[b] for b in BUCKETS)]
         for r in expected]
     assert all(isinstance(v, int) for r in body for v in r[2:9])
-    assert totals[0] == "Jumlah" and totals[3] == total
+    assert totals[0] == "Total" and totals[3] == total
 
     [table] = csv_tables(paths["csv"])
     assert table[0] == header
@@ -409,10 +409,9 @@ def test_the_payables_aging_reads_back_equal_to_the_ledgers_in_every_format(
         680_000, 510_000, 170_000, 200_000, 0, 1_560_000]
     supplier_sum = [sum(r.buckets[b] for r in aged) for b in BUCKETS]
     supplier_line, consignor_line = [line for line in text.splitlines()
-                                     if line.lstrip().startswith("Jumlah ")
-                                     and "Jumlah utang" not in line]
-    assert numbers_after(supplier_line, "Jumlah") == [*supplier_sum, supplier_total]
-    assert numbers_after(consignor_line, "Jumlah") == [10_600, 54_400, 65_000]
+                                     if line.lstrip().startswith("Total ")]
+    assert numbers_after(supplier_line, "Total") == [*supplier_sum, supplier_total]
+    assert numbers_after(consignor_line, "Total") == [10_600, 54_400, 65_000]
     assert numbers_after(row(text, "Ibu Sari Uji"), "Hanura") == [10_600, 20_400, 31_000]
     assert numbers_after(row(text, "Pak Budi Uji"), "Halim") == [0, 34_000, 34_000]
     assert numbers_after(row(text, "Jumlah utang"), "Rp") == [supplier_total + 65_000]
@@ -421,18 +420,18 @@ def test_the_payables_aging_reads_back_equal_to_the_ledgers_in_every_format(
     book = openpyxl.load_workbook(paths["xlsx"])
     assert book.sheetnames == ["Utang pemasok", "Utang penitip"]
     header, rows = sheet(book, "Utang pemasok")
-    assert header == ["Pemasok", *LABELS, "Jumlah"]
+    assert header == ["Pemasok", *LABELS, "Total"]
     assert rows[:-1] == [[r.supplier_name, *(r.buckets[b] for b in BUCKETS), r.total]
                          for r in aged]
-    assert rows[-1] == ["Jumlah", *supplier_sum, supplier_total]
+    assert rows[-1] == ["Total", *supplier_sum, supplier_total]
     assert book["Utang pemasok"].auto_filter.ref == f"A5:G{5 + len(aged)}"
     assert book["Utang pemasok"].cell(6, 7).number_format == RUPIAH_FORMAT
     header2, rows2 = sheet(book, "Utang penitip")
     assert header2 == ["Penitip", "Desa/Kel.", "Diselesaikan, belum dibayar",
-                       "Terjual, belum diselesaikan", "Jumlah"]
+                       "Terjual, belum diselesaikan", "Total"]
     assert rows2 == [["Ibu Sari Uji", "Desa Hanura", 10_600, 20_400, 31_000],
                      ["Pak Budi Uji", "Kel. Way Halim", 0, 34_000, 34_000],
-                     ["Jumlah", None, 10_600, 54_400, 65_000]]
+                     ["Total", None, 10_600, 54_400, 65_000]]
 
     first, second = csv_tables(paths["csv"])
     assert first[0] == header and second[0] == header2

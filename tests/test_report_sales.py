@@ -200,7 +200,7 @@ def test_monthly_pdf_has_the_chart_above_tables_whose_totals_read_back(
     # Each bar's day of the month under it, on one line.
     assert [str(d.day.day) for d in month.by_day] in [line.split() for line in chart.splitlines()]
 
-    category_total, day_total = lines_starting(text, "Jumlah")
+    category_total, day_total = lines_starting(text, "Total")
     t = month.total
     assert [rupiah(w) for w in category_total[:3]] == [t.sales, t.cogs, t.margin]
     assert permille(category_total[3]) == t.margin_permille
@@ -238,7 +238,7 @@ def test_monthly_xlsx_holds_numbers_equal_to_the_csv(shop, bendahara, out, after
         assert cells[2:6] == (d.transactions, d.sales, d.cogs, d.margin)
         assert all(isinstance(v, int) for v in cells[2:6])
         assert Decimal(str(cells[6])) * 10 == d.margin_permille
-    assert totals[0] == "Jumlah" and totals[3:6] == (month.total.sales, month.total.cogs,
+    assert totals[0] == "Total" and totals[3:6] == (month.total.sales, month.total.cogs,
                                                      month.total.margin)
     sales_cell = next(days.iter_rows(min_row=6, max_row=6))[3]
     assert sales_cell.number_format == RUPIAH_FORMAT
@@ -378,7 +378,7 @@ def test_margin_per_product_and_category_add_up_to_the_sale_lines(
     text = pdf_text(pdf)
     assert "LABA KOTOR PER PRODUK" in text and "Laba kotor terbesar" in text \
         and "Laba kotor terkecil" in text
-    category_total, product_total = lines_starting(text, "Jumlah")
+    category_total, product_total = lines_starting(text, "Total")
     t = report.total
     assert [rupiah(w) for w in category_total[:3]] == [t.sales, t.cogs, t.margin]
     assert [rupiah(w) for w in product_total[:3]] == [t.sales, t.cogs, t.margin]
@@ -411,7 +411,7 @@ def test_a_period_without_sales_prints_a_plain_sentence(shop, bendahara, out, af
     assert not monthly_sales(shop, *quiet).any_sales
     for write, name in ((write_monthly, "bulanan"), (write_margin, "laba")):
         text = pdf_text(write(shop, out / f"{name}.pdf", *quiet, printed_by=bendahara))
-        assert "Tidak ada penjualan" in text and "Jumlah" not in text
+        assert "Tidak ada penjualan" in text and "Total" not in text
         book = openpyxl.load_workbook(write(shop, out / f"{name}.xlsx", *quiet, "xlsx",
                                             printed_by=bendahara))
         assert book.worksheets[0]["A6"].value == "Tidak ada penjualan pada periode ini."

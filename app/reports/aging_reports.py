@@ -53,7 +53,7 @@ def credit_table(rows) -> ReportTable:
     if rows:
         n_over = sum(r.over_limit for r in rows)
         lines.append(total(
-            _("Jumlah"), ngettext("{n} anggota", "{n} anggota", len(rows)).format(n=len(rows)),
+            _("Total"), ngettext("{n} anggota", "{n} anggota", len(rows)).format(n=len(rows)),
             None, sum(r.balance for r in rows), *_sums(rows, lambda r: r.buckets),
             ngettext("{n} lewat batas", "{n} lewat batas", n_over).format(n=n_over)
             if n_over else ""))
@@ -92,10 +92,10 @@ def write_ar_aging(db: Database, out, as_of: date | None, format: str = "pdf", *
 
 
 def supplier_table(rows: list[payables.AgingRow]) -> ReportTable:
-    columns = (Column(_("Pemasok"), weight=2), *_bucket_columns(), Column(_("Jumlah"), MONEY))
+    columns = (Column(_("Pemasok"), weight=2), *_bucket_columns(), Column(_("Total"), MONEY))
     lines = [data(r.supplier_name, *(r.buckets[b] for b in BUCKETS), r.total) for r in rows]
     if rows:
-        lines.append(total(_("Jumlah"), *_sums(rows, lambda r: r.buckets),
+        lines.append(total(_("Total"), *_sums(rows, lambda r: r.buckets),
                            sum(r.total for r in rows)))
     return ReportTable(columns, tuple(lines), caption=_("Utang ke pemasok"),
                        sheet=_("Utang pemasok"), empty=_("Tidak ada faktur pemasok yang belum"
@@ -105,10 +105,10 @@ def supplier_table(rows: list[payables.AgingRow]) -> ReportTable:
 def consignor_table(rows) -> ReportTable:
     columns = (Column(_("Penitip"), weight=2), Column(_("Desa/Kel."), weight=1.5),
                Column(_("Diselesaikan, belum dibayar"), MONEY),
-               Column(_("Terjual, belum diselesaikan"), MONEY), Column(_("Jumlah"), MONEY))
+               Column(_("Terjual, belum diselesaikan"), MONEY), Column(_("Total"), MONEY))
     lines = [data(r.name, r.village, r.settled, r.unsettled, r.total) for r in rows]
     if rows:
-        lines.append(total(_("Jumlah"), "", sum(r.settled for r in rows),
+        lines.append(total(_("Total"), "", sum(r.settled for r in rows),
                            sum(r.unsettled for r in rows), sum(r.total for r in rows)))
     return ReportTable(columns, tuple(lines), caption=_("Utang ke penitip"),
                        sheet=_("Utang penitip"),

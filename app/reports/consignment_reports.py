@@ -34,7 +34,7 @@ def summary_table(db: Database, date_from: date, date_to: date) -> ReportTable:
     rows = consignor_summary(db, date_from, date_to)
     lines = [data(r.name, r.village, r.terms, *(getattr(r, f) for f in _FIELDS)) for r in rows]
     if rows:
-        lines.append(total(_("Jumlah"), "", "", *(sum(getattr(r, f) for r in rows)
+        lines.append(total(_("Total"), "", "", *(sum(getattr(r, f) for r in rows)
                                                  for f in _FIELDS)))
     return ReportTable(columns, tuple(lines), sheet=_("Titipan per penitip"),
                        empty=_("Tidak ada barang titipan pada periode ini."))

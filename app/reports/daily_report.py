@@ -120,7 +120,7 @@ def takings_table(takings: Takings, *, caption: str = "", label: str = "") -> Re
     lines = [data(*line.cells, where_it_is(m.method))
              for line, m in zip(_method_lines(takings, None, False), takings.methods,
                                 strict=True)]
-    lines.append(total(*_takings_total(takings, label or _("Jumlah"), False).cells, ""))
+    lines.append(total(*_takings_total(takings, label or _("Total"), False).cells, ""))
     return ReportTable(columns, tuple(lines), caption=caption)
 
 
@@ -133,7 +133,7 @@ def methods_by_day(report: DailyReport) -> ReportTable:
         if several:
             lines.append(_takings_total(day.takings, _("Jumlah {day}").format(
                 day=day_text(day.day)), True, subtotal))
-    lines.append(_takings_total(report.total, _("Jumlah periode") if several else _("Jumlah"),
+    lines.append(_takings_total(report.total, _("Jumlah periode") if several else _("Total"),
                                 True))
     return ReportTable(_method_columns(True), tuple(lines), sheet=_("Per cara bayar"))
 
@@ -165,7 +165,7 @@ def shift_sales_table(days: Sequence[DayTakings], zone: str, *, dated: bool,
             _time_of(summary.shift.opened_at, day, zone), _closed_text(shift, day, zone),
             summary.sales, summary.returns, *(shift.method(m) for m in METHODS), shift.net)))
     if len(shifts) > 1:
-        lines.append(total(*_label(_("Jumlah"), dated), "", "", "", "",
+        lines.append(total(*_label(_("Total"), dated), "", "", "", "",
                            sum(s.summary.sales for _d, s in shifts),
                            sum(s.summary.returns for _d, s in shifts),
                            *(sum(s.method(m) for _d, s in shifts) for m in METHODS),
@@ -202,7 +202,7 @@ def drawer_table(days: Sequence[DayTakings], zone: str, *, dated: bool,
             summary.over_short if shift.closed else None)))
     if len(shifts) > 1:
         closed = [s for _d, s in shifts if s.closed]
-        lines.append(total(*_label(_("Jumlah"), dated), *("",) * (len(cashier) + 1),
+        lines.append(total(*_label(_("Total"), dated), *("",) * (len(cashier) + 1),
                            sum(s.summary.shift.opening_float for _d, s in shifts),
                            sum(s.cash_sales for _d, s in shifts),
                            sum(s.cash_refunds for _d, s in shifts),
@@ -232,7 +232,7 @@ def returns_table(days: Sequence[DayTakings], zone: str, *, dated: bool,
                                       r.number, kind_label(r.kind), r.original_number,
                                       r.cashier, r.approved_by, r.reason, r.total)))
     if lines:
-        lines.append(total(*_label(_("Jumlah"), dated), "", "", "", "", "", "",
+        lines.append(total(*_label(_("Total"), dated), "", "", "", "", "", "",
                            sum(r.total for d in days for r in d.returned)))
     return ReportTable(columns, tuple(lines), caption=caption, sheet=_("Retur dan batal"),
                        empty=_("Tidak ada retur atau pembatalan."))
@@ -252,7 +252,7 @@ def cash_moves_table(days: Sequence[DayTakings], zone: str, *, dated: bool,
                                       m.amount if m.amount > 0 else None,
                                       m.amount if m.amount < 0 else None)))
     if lines:
-        lines.append(total(*_label(_("Jumlah"), dated), "", "", "", "",
+        lines.append(total(*_label(_("Total"), dated), "", "", "", "",
                            sum(d.cash_in for d in days), -sum(d.cash_out for d in days)))
     return ReportTable(columns, tuple(lines), caption=caption,
                        sheet=_("Kas masuk-keluar lain"),

@@ -79,7 +79,7 @@ def _category_name(item: CategorySales) -> str:
 def category_table(rows: tuple[CategorySales, ...], whole: SalesFigures) -> ReportTable:
     lines = [data(_category_name(c), *_money_cells(c)) for c in rows]
     if rows:
-        lines.append(total(_("Jumlah"), *_money_cells(whole)))
+        lines.append(total(_("Total"), *_money_cells(whole)))
     return ReportTable((Column(_("Kategori"), weight=2), *_money_columns()), tuple(lines),
                        caption=_("Per kategori"), sheet=_("Per kategori"),
                        empty=_("Tidak ada penjualan pada periode ini."))
@@ -212,7 +212,7 @@ def day_table(month: MonthlySales) -> ReportTable:
     if month.any_sales:
         lines = [data(day_text(d.day), _weekday(d.day), d.transactions, *_money_cells(d))
                  for d in month.by_day]
-        lines.append(total(_("Jumlah"), "", month.transactions, *_money_cells(month.total)))
+        lines.append(total(_("Total"), "", month.transactions, *_money_cells(month.total)))
     return ReportTable((Column(_("Tanggal")), Column(_("Hari")), Column(_("Transaksi"), COUNT),
                         *_money_columns()), tuple(lines), caption=_("Per hari"),
                        sheet=_("Per hari"), empty=_("Tidak ada penjualan pada periode ini."))
@@ -289,7 +289,7 @@ def product_tables(report: MarginReport) -> tuple[ReportTable, ReportTable]:
         grouped.append(subtotal(_("Subtotal {category}").format(category=name), None, "",
                                 *_money_cells(item), ""))
     if report.products:
-        grouped.append(total(_("Jumlah"), None, "", *_money_cells(report.total), ""))
+        grouped.append(total(_("Total"), None, "", *_money_cells(report.total), ""))
     columns = (*_product_columns(), Column(_("Di bawah HPP")))
     empty = _("Tidak ada penjualan pada periode ini.")
     return (ReportTable((Column(_("Produk"), weight=2.5), *columns), tuple(grouped),

@@ -42,5 +42,5 @@ def qris_slip_rows(settings: ShopSettings, payload: str, total: int, width: int)
     """The QRIS code on paper, with the amount it asks for."""
     rows = report_rows(cooperative_name=settings.cooperative_name, shop_name=settings.shop_name,
                        address=settings.address, title=_("BAYAR DENGAN QRIS"),
-                       rows=[(_("Jumlah"), format_rupiah(total))], width=width)
+                       rows=[(_("Total"), format_rupiah(total))], width=width)
     return rows + [Row(""), Row(payload, Style(center=True, qr=True))]
