@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from app.i18n import _
+from app.models import product_search
 from app.models import products as catalog
 from app.models.db import open_db
 from app.models.demo import build_demo
@@ -123,9 +124,9 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
                 " JOIN products p ON p.rowid = s.rowid"
                 " LEFT JOIN stock_balances b ON b.product_id = p.id"
                 " WHERE product_search MATCH ? AND p.archived = 0 ORDER BY s.rank LIMIT 20",
-                (catalog.fts_query(word),)).fetchall()
+                (product_search.fts_query(word),)).fetchall()
 
-        ours = _time_each(lambda w: catalog.search_products(db, w, limit=20), words)
+        ours = _time_each(lambda w: product_search.search_products(db, w, limit=20), words)
         base = _time_each(raw_search, words)
         report.add("search_p50", _percentile(ours, 50), _percentile(base, 50))
         report.add("search_p99", _percentile(ours, 99), _percentile(base, 99), target=20)

@@ -14,7 +14,7 @@ from app.i18n import _
 
 def _product_id(db, text):
     from app.models.errors import UserError
-    from app.models.products import find_product
+    from app.models.product_search import find_product
 
     if not text:
         raise click.UsageError(_("Sebutkan --product (barcode atau nama)."))

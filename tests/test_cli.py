@@ -18,7 +18,7 @@ from app.i18n import _
 from app.models import audit, stock
 from app.models.db import open_db
 from app.models.migrations import latest_version
-from app.models.products import count_products, list_products
+from app.models.product_search import count_products, list_products
 from app.models.users import list_users
 
 PROGRAM_TIMEOUT = 120

@@ -13,7 +13,8 @@ from app.models import consignment, consignment_stock, consignors
 from app.models import consignment_forms as forms
 from app.models.errors import UserError, ValidationError
 from app.models.money import QTY_SCALE as K
-from app.models.products import ProductInput, create_product, list_products
+from app.models.product_search import list_products
+from app.models.products import ProductInput, create_product
 
 
 @pytest.fixture

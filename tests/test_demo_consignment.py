@@ -29,7 +29,7 @@ from app.models.demo_consignment import (
     settlement_ends,
 )
 from app.models.money import QTY_SCALE as K
-from app.models.products import count_products
+from app.models.product_search import count_products
 from app.models.settings import get_settings
 from app.models.stock_views import day_bounds
 

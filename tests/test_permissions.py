@@ -11,13 +11,7 @@ from app.models import stock
 from app.models.clock import frozen_clock
 from app.models.demo import DEMO_USERS
 from app.models.errors import PermissionDenied, UserError
-from app.models.products import (
-    ProductInput,
-    UnitInput,
-    create_product,
-    get_product,
-    update_product,
-)
+from app.models.products import ProductInput, UnitInput, create_product, get_product, update_product
 from app.models.products import set_archived as archive_product
 from app.models.settings import get_settings, save_settings
 from app.models.users import (

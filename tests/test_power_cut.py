@@ -54,7 +54,8 @@ sys.path.insert(0, sys.argv[1])
 
 from app.models.cart import Cart, open_cart, save_open_cart, scan
 from app.models.db import open_db
-from app.models.products import get_product, list_products
+from app.models.products import get_product
+from app.models.product_search import list_products
 from app.models.sales import PaymentInput, complete_sale
 from app.models.shifts import open_shift, open_shift_for
 from app.models.users import list_users

@@ -10,17 +10,15 @@ import pytest
 from app.models import stock
 from app.models.errors import NotFound, ValidationError
 from app.models.money import QTY_SCALE
+from app.models.product_search import count_products, list_products, search_products
 from app.models.products import (
     ProductInput,
     UnitInput,
-    count_products,
     create_product,
     find_by_barcode,
     get_product,
-    list_products,
     parse_product_form,
     product_from_form,
-    search_products,
     set_archived,
     update_product,
 )

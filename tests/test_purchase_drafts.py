@@ -12,7 +12,8 @@ from app.models import purchase_drafts as drafts
 from app.models import purchasing, receiving, stock, suppliers
 from app.models.errors import UserError
 from app.models.money import QTY_SCALE, amount
-from app.models.products import get_product, list_products, set_archived
+from app.models.product_search import list_products
+from app.models.products import get_product, set_archived
 from app.models.purchasing import LineInput
 from app.models.receiving import ReceiptLineInput
 

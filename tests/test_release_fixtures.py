@@ -14,7 +14,8 @@ from app.models import audit, stock
 from app.models.check import run_checks
 from app.models.db import open_db
 from app.models.migrations import latest_version, schema_version
-from app.models.products import count_products, find_by_barcode, list_products
+from app.models.product_search import count_products, list_products
+from app.models.products import find_by_barcode
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("release-*.db"))
 

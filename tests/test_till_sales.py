@@ -37,12 +37,12 @@ from app.models.clock import frozen_clock
 from app.models.db import Database, open_db
 from app.models.errors import PermissionDenied, UserError
 from app.models.members import create_member, credit_mismatches, get_member
+from app.models.product_search import list_products
 from app.models.products import (
     Product,
     ProductInput,
     UnitInput,
     get_product,
-    list_products,
     set_archived,
     update_product,
 )

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from app.models.errors import UserError, ValidationError
 from app.models.money import format_number, format_qty
+from app.models.product_search import categories
 from app.models.products import (
     BASE_UNITS,
     PROGRAMS,
     QUOTA_PERIODS,
     Product,
-    categories,
     create_product,
     product_from_form,
     quota_period_label,

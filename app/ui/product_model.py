@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from app.i18n import _
 from app.models.db import Database
 from app.models.money import format_number, format_qty
-from app.models.products import ProductRow, count_products, list_products
+from app.models.product_search import ProductRow, count_products, list_products
 from app.ui.table_model import TableModel
 
 PAGE = 200

@@ -34,7 +34,8 @@ from app.i18n import _
 from app.models import purchase_drafts as drafts
 from app.models.errors import UserError, ValidationError
 from app.models.money import format_number, format_qty, format_rupiah
-from app.models.products import find_by_barcode, search_products
+from app.models.product_search import search_products
+from app.models.products import find_by_barcode
 from app.ui.widgets import FieldError
 
 SEARCH_DELAY_MS = 150

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from app.i18n import _, ngettext
 from app.models.errors import Problem, UserError, ValidationError
 from app.models.money import QTY_SCALE, format_qty, format_rupiah, parse_qty
-from app.models.products import PackUnit, Product, find_by_barcode, get_product, search_products
+from app.models.product_search import search_products
+from app.models.products import PackUnit, Product, find_by_barcode, get_product
 from app.models.stock_count import StockCount, open_count
 from app.models.stock_entry import count_scopes
 from app.models.stock_ops import (

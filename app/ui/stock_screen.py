@@ -31,7 +31,8 @@ from app.i18n import _, ngettext
 from app.models.clock import format_local
 from app.models.errors import UserError
 from app.models.money import format_qty, format_rupiah, parse_qty
-from app.models.products import find_by_barcode, search_products
+from app.models.product_search import search_products
+from app.models.products import find_by_barcode
 from app.models.stock_count import (
     CountLine,
     StockCount,

@@ -27,7 +27,7 @@ from app.models import cart as carts
 from app.models.errors import UserError
 from app.models.members import get_member
 from app.models.money import QTY_SCALE, format_qty, format_rupiah, parse_qty
-from app.models.products import search_products
+from app.models.product_search import search_products
 from app.models.program_goods import cart_quota_problem
 from app.models.qris import dynamic_payload
 from app.models.sale_receipts import receipt_for

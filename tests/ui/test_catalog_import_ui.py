@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from app.models.products import count_products, find_by_barcode
+from app.models.product_search import count_products
+from app.models.products import find_by_barcode
 from app.ui.catalog_import_dialog import CatalogImportDialog
 from app.ui.products_screen import ProductsScreen
 

@@ -20,7 +20,8 @@ from app.models.barcodes import with_check_digit
 from app.models.cart import Cart, add_product
 from app.models.clock import local_date, now_iso
 from app.models.money import QTY_SCALE
-from app.models.products import ProductInput, create_product, get_product, list_products
+from app.models.product_search import list_products
+from app.models.products import ProductInput, create_product, get_product
 from app.models.sales import PaymentInput, complete_sale
 from app.models.shifts import open_shift
 from app.ui.consignment_pages import NEAR, CountDialog, ReconcileDialog, ReturnDialog

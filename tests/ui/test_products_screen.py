@@ -10,14 +10,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.models import audit
 from app.models.barcodes import with_check_digit
+from app.models.product_search import count_products, list_products, search_products
 from app.models.products import (
     ProductInput,
-    count_products,
     create_product,
     find_by_barcode,
     get_product,
-    list_products,
-    search_products,
     set_archived,
 )
 from app.ui.main_window import MainWindow

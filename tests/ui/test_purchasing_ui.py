@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from app.models import payables, purchasing, receiving, stock, suppliers
 from app.models.clock import local_date, now_iso
 from app.models.money import QTY_SCALE, format_qty, format_rupiah
-from app.models.products import get_product, list_products
+from app.models.product_search import list_products
+from app.models.products import get_product
 from app.models.purchasing import LineInput
 from app.models.receiving import ReceiptLineInput
 from app.ui.main_window import MainWindow

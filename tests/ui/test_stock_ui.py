@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from app.models import stock
 from app.models.cart import Cart, scan, set_qty
 from app.models.money import QTY_SCALE, format_rupiah
-from app.models.products import get_product, list_products
+from app.models.product_search import list_products
+from app.models.products import get_product
 from app.models.sales import PaymentInput, complete_sale
 from app.models.shifts import open_shift
 from app.models.stock_count import get_count, list_counts

@@ -29,13 +29,8 @@ from app.models import stock
 from app.models.db import open_db
 from app.models.members import create_member, get_member
 from app.models.money import QTY_SCALE, format_rupiah
-from app.models.products import (
-    ProductInput,
-    create_product,
-    find_by_barcode,
-    get_product,
-    list_products,
-)
+from app.models.product_search import list_products
+from app.models.products import ProductInput, create_product, find_by_barcode, get_product
 from app.models.qris import crc_hex, parse_tlv
 from app.models.sale_receipts import receipt_for
 from app.models.sales import (
