@@ -9,19 +9,17 @@ counts them; the treasurer (consignment.settle) sees the producers and settles w
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QMessageBox,
     QTabWidget,
 )
 
 from app.i18n import _, ngettext
 from app.models.consignment_settlement import unsettled_due
-from app.models.consignors import Consignor, list_consignors, period_label, set_archived
-from app.models.errors import UserError
+from app.models.consignors import Consignor, list_consignors, period_label
+from app.models.consignors import set_archived as archive_consignor
 from app.models.money import format_number
 from app.ui.consignment_pages import BatchesPage
 from app.ui.consignment_settlement_page import SettlementPage
 from app.ui.consignor_dialog import ConsignorDialog
-from app.ui.errors import on_error
 from app.ui.intake_dialog import IntakeDialog
 from app.ui.lists import RecordsPage, fill, shortcut
 from app.ui.session import Session
@@ -86,26 +84,14 @@ class ConsignorsPage(RecordsPage):
                 number=dialog.number))
         back_to(self.table)
 
-    def toggle_archived(self) -> None:
-        consignor = self.selected()
-        if consignor is None:
-            return
-        question = (_("Pulihkan {name}?") if consignor.archived else _(
+    def archive_question(self, consignor: Consignor) -> tuple[str, str]:
+        return _("Arsip penitip"), (_("Pulihkan {name}?") if consignor.archived else _(
             "Arsipkan {name}? Penitip tidak muncul lagi di nota titip baru; riwayatnya tetap"
             " tersimpan.")).format(name=consignor.name)
-        if QMessageBox.question(self, _("Arsip penitip"), question
-                                ) != QMessageBox.StandardButton.Yes:
-            back_to(self.table)
-            return
-        try:
-            set_archived(self.session.db, user=self.session.user, consignor_id=consignor.id,
-                         archived=not consignor.archived)
-        except UserError as e:
-            on_error(self, e)
-            back_to(self.table)
-            return
-        self.refresh()
-        back_to(self.table)
+
+    def set_archived(self, consignor: Consignor, archived: bool) -> None:
+        archive_consignor(self.session.db, user=self.session.user, consignor_id=consignor.id,
+                          archived=archived)
 
 
 class ConsignmentScreen(QTabWidget):

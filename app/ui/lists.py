@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from app.models.errors import UserError
+from app.ui.errors import on_error
 from app.ui.widgets import key_button
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -135,6 +138,29 @@ class RecordsPage(QWidget):
     def selected(self):
         row = self.table.currentRow()
         return self.records[row] if 0 <= row < len(self.records) else None
+
+    def toggle_archived(self) -> None:
+        """F8: archive the selected record (or restore an archived one), after a Yes."""
+        record = self.selected()
+        if record is None:
+            return
+        title, question = self.archive_question(record)
+        if QMessageBox.question(self, title, question) == QMessageBox.StandardButton.Yes:
+            try:
+                self.set_archived(record, not record.archived)
+            except UserError as e:
+                on_error(self, e)
+            else:
+                self.refresh()
+        self.table.activateWindow()
+        self.table.setFocus()
+
+    def archive_question(self, record) -> tuple[str, str]:
+        """(dialog title, question) for archiving or restoring ``record``."""
+        raise NotImplementedError
+
+    def set_archived(self, record, archived: bool) -> None:
+        raise NotImplementedError
 
     def refresh(self) -> None:
         raise NotImplementedError

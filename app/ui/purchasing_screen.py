@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -81,22 +80,14 @@ class SuppliersPage(RecordsPage):
             self.table.selectRow(row)
         self.table.setFocus()
 
-    def toggle_archived(self) -> None:
-        supplier = self.selected()
-        if supplier is None:
-            return
-        question = (_("Pulihkan {name}?") if supplier.archived else _(
+    def archive_question(self, supplier: Supplier) -> tuple[str, str]:
+        return _("Arsip pemasok"), (_("Pulihkan {name}?") if supplier.archived else _(
             "Arsipkan {name}? Pemasok tidak muncul lagi di pesanan baru; riwayatnya tetap"
             " tersimpan.")).format(name=supplier.name)
-        if QMessageBox.question(self, _("Arsip pemasok"), question) != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            set_supplier_archived(self.session.db, user=self.session.user,
-                                  supplier_id=supplier.id, archived=not supplier.archived)
-        except UserError as e:
-            on_error(self, e)
-            return
-        self.refresh()
+
+    def set_archived(self, supplier: Supplier, archived: bool) -> None:
+        set_supplier_archived(self.session.db, user=self.session.user,
+                              supplier_id=supplier.id, archived=archived)
 
 
 class OrdersPage(QWidget):
