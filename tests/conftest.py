@@ -9,6 +9,12 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Personal-data keys (app.models.personal) go to a folder of the run's own, never to the
+# user's config folder; every copy of the demo shop shares the demo's key file.
+if "GERAI_KEY_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["GERAI_KEY_DIR"] = tempfile.mkdtemp(prefix="gerai-keys-")
 
 import shutil  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402

@@ -31,7 +31,7 @@ from app.models.money import (
     div_round_half_up,
     format_rupiah,
 )
-from app.models.settings import get_settings
+from app.models.settings import get_settings, shop_today
 from app.models.users import User, require
 
 MAX_LINES = 200
@@ -66,10 +66,6 @@ def _number(db: Database, kind: str, marker: str, at: str) -> str:
     settings = get_settings(db)
     return next_document_number(db, kind=kind, shop_code=settings.shop_code,
                                 day=local_date(at, settings.zone), marker=marker)
-
-
-def _today(db: Database) -> date:
-    return local_date(now_iso(), get_settings(db).zone)
 
 
 def _clean(text, limit: int = 200) -> str:
@@ -168,7 +164,7 @@ def post_intake(db: Database, *, user: User, consignor_id: str, lines: list[Inta
             raise NotFound(_("Penitip tidak ditemukan."))
         if consignor["archived"]:
             raise UserError(_("Penitip {name} sudah diarsipkan.").format(name=consignor["name"]))
-        today = _today(db)
+        today = shop_today(db)
         at = now_iso()
         intake_id = new_id()
         number = _number(db, "consignment_intake", "N", at)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from app.i18n import _
-from app.models.clock import day_text, local_date, now_iso, parse_day
+from app.models.clock import day_text, parse_day
 from app.models.consignment import IntakeLine
 from app.models.consignment_stock import Batch
 from app.models.consignors import Consignor, get_consignor, producer_share
@@ -28,16 +28,12 @@ from app.models.money import (
     parse_rupiah,
 )
 from app.models.products import Product, get_product
-from app.models.settings import get_settings
+from app.models.settings import shop_today
 
 MAX_BATCH_CODE = 40
 #: A batch that expires within this many days is shown as near expiry.
 NEAR_EXPIRY_DAYS = 30
 _MAX_YEARS_AHEAD = 20
-
-
-def shop_today(db: Database) -> date:
-    return local_date(now_iso(), get_settings(db).zone)
 
 
 # --- a nota titip being typed ---------------------------------------------------------------

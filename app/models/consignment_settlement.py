@@ -16,14 +16,14 @@ from datetime import date, timedelta
 from app.i18n import _
 from app.models import audit
 from app.models.clock import local_date, now_iso
-from app.models.consignment import _number, _today
+from app.models.consignment import _number
 from app.models.consignors import format_commission, get_consignor, pay_method_label
 from app.models.db import Database
 from app.models.errors import NotFound, UserError
 from app.models.ids import new_id
 from app.models.money import QTY_SCALE, div_round_half_up, format_rupiah
 from app.models.payables import PaymentInput, check_payment
-from app.models.settings import get_settings
+from app.models.settings import get_settings, shop_today
 from app.models.stock_views import day_bounds
 from app.models.users import User, require
 
@@ -119,7 +119,7 @@ def default_period(db: Database, consignor_id: str) -> tuple[date, date]:
     """The next period to settle: from the day after the last settlement (or the first
     movement) through the end of the consignor's period, no later than today."""
     consignor = get_consignor(db, consignor_id)
-    today = _today(db)
+    today = shop_today(db)
     last = last_settlement(db, consignor_id)
     if last is not None:
         start = date.fromisoformat(last["period_to"]) + timedelta(days=1)
@@ -144,7 +144,7 @@ def _check_period(db: Database, consignor_id: str, period_from: date, period_to:
             raise UserError(_("Tanggal periode tidak valid."), "period")
     if period_from > period_to:
         raise UserError(_("Tanggal awal sesudah tanggal akhir."), "period_from")
-    if period_to > _today(db):
+    if period_to > shop_today(db):
         raise UserError(_("Periode belum berakhir: tanggal akhir sesudah hari ini."), "period_to")
     last = last_settlement(db, consignor_id)
     if last is not None and period_from <= date.fromisoformat(last["period_to"]):

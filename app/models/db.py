@@ -105,6 +105,9 @@ def _connect(path: Path) -> sqlite3.Connection:
             raise sqlite3.DatabaseError(f"journal_mode={mode}")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
+        # Deleted content (an old phone number, a replaced row) is zeroed, not left in
+        # free pages for whoever copies the file.
+        conn.execute("PRAGMA secure_delete=ON")
         # Checkpoints run at idle time (Database.checkpoint), never inside a sale's commit.
         conn.execute("PRAGMA wal_autocheckpoint=0")
     except BaseException:

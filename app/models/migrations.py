@@ -360,3 +360,4 @@ def _m3_movement_documents(db: Database) -> None:
 # Later migrations live in their own modules; importing them registers them, in order.
 from app.models import migrations_stock  # noqa: E402,F401, I001
 from app.models import migrations_consignment  # noqa: E402,F401, I001
+from app.models import migrations_books  # noqa: E402,F401, I001

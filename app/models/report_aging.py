@@ -19,29 +19,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.i18n import _
-from app.models.clock import day_text, local_date, now_iso
+from app.models.clock import day_text, local_date
 from app.models.consignment_settlement import unsettled_due
 from app.models.consignors import list_consignors
 from app.models.db import Database
 from app.models.errors import UserError
 from app.models.payables import BUCKETS, bucket_of
-from app.models.settings import get_settings
+from app.models.settings import get_settings, shop_today
 from app.models.stock_views import day_bounds
-
-
-def today(db: Database) -> date:
-    """The shop's day now, in its own time zone."""
-    return local_date(now_iso(), get_settings(db).zone)
 
 
 def check_as_of(db: Database, as_of) -> date:
     """The day a report is made for: a real day, not after today (None means today).
     Balances of a day that has not happened would be guesses."""
     if as_of is None:
-        return today(db)
+        return shop_today(db)
     if not isinstance(as_of, date) or isinstance(as_of, datetime):
         raise UserError(_("Tanggal laporan tidak valid."), "as_of")
-    if as_of > today(db):
+    if as_of > shop_today(db):
         raise UserError(_("Tanggal laporan {day} belum terjadi; pilih hari ini atau"
                           " sebelumnya.").format(day=day_text(as_of)), "as_of")
     return as_of

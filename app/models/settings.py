@@ -97,3 +97,10 @@ def save_settings(db: Database, *, user: User | None, settings: ShopSettings) ->
             entity="settings", detail=changed,
         )
     return settings
+
+
+def shop_today(db: Database):
+    """The shop's day now, in its own time zone (frozen with the clock in the demo)."""
+    from app.models.clock import local_date, now_iso
+
+    return local_date(now_iso(), get_settings(db).zone)

@@ -19,8 +19,8 @@ from app.models.clock import now_iso
 from app.models.db import Database
 from app.models.money import format_rupiah
 from app.models.payables import BUCKETS, bucket_label
-from app.models.report_aging import check_as_of, consignor_payables, credit_aging, today
-from app.models.settings import get_settings
+from app.models.report_aging import check_as_of, consignor_payables, credit_aging
+from app.models.settings import get_settings, shop_today
 from app.models.users import User, require
 from app.reports.document_pdf import Document, Fields, Note, day_text
 from app.reports.output import check_format, save_report, write_atomically
@@ -139,7 +139,7 @@ def write_ap_aging(db: Database, out, as_of: date | None, format: str = "pdf", *
              " belum jatuh tempo ada di kolom pertama. Utang ke penitip: nota penyelesaian"
              " yang belum dibayar, dan barang titipan yang sudah terjual tetapi belum masuk"
              " nota penyelesaian.").format(day=day_text(as_of))
-    if as_of < today(db):
+    if as_of < shop_today(db):
         text += " " + _("Sisa faktur dan utang ke penitip adalah keadaan saat laporan"
                         " dicetak, bukan pada {day}.").format(day=day_text(as_of))
     document = Document(_("UMUR UTANG"),
