@@ -17,11 +17,11 @@ from datetime import date
 
 from app.i18n import _
 from app.models import audit
-from app.models.clock import local_date, now_iso
+from app.models.clock import now_iso
 from app.models.consignors import producer_share
 from app.models.db import Database
 from app.models.errors import NotFound, UserError
-from app.models.ids import new_id, next_document_number
+from app.models.ids import document_number, new_id
 from app.models.money import (
     MAX_QTY,
     MAX_RUPIAH,
@@ -31,7 +31,7 @@ from app.models.money import (
     div_round_half_up,
     format_rupiah,
 )
-from app.models.settings import get_settings, shop_today
+from app.models.settings import shop_today
 from app.models.users import User, require
 
 MAX_LINES = 200
@@ -63,9 +63,7 @@ def _move(db: Database, *, batch: dict, kind: str, qty: int, gross: int = 0, due
 
 
 def _number(db: Database, kind: str, marker: str, at: str) -> str:
-    settings = get_settings(db)
-    return next_document_number(db, kind=kind, shop_code=settings.shop_code,
-                                day=local_date(at, settings.zone), marker=marker)
+    return document_number(db, kind, marker, at)
 
 
 def _clean(text, limit: int = 200) -> str:

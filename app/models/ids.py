@@ -69,3 +69,13 @@ def find_document(db: Database, table: str, number: str) -> str | None:
         raise ValueError(f"{table} has no printed numbers")
     return db.scalar(f"SELECT id FROM {table} WHERE number = ?",
                      ((number or "").strip().upper(),))
+
+
+def document_number(db: Database, kind: str, marker: str, at: str | None = None) -> str:
+    """The next number of a ``kind`` of document made at ``at`` (now), on the shop's day."""
+    from app.models.clock import local_date, now_iso
+    from app.models.settings import get_settings
+
+    settings = get_settings(db)
+    return next_document_number(db, kind=kind, shop_code=settings.shop_code,
+                                day=local_date(at or now_iso(), settings.zone), marker=marker)

@@ -185,7 +185,12 @@ def normalize_nik(text) -> str:
         return ""
     if not digits.isdigit() or len(digits) != 16:
         raise UserError(_("NIK harus 16 angka (tertulis {n}).").format(n=len(digits)), "nik")
+    day = int(digits[6:8])
     try:
+        # stdnum takes the day modulo 40, so 99 would pass as the 19th: only 1–31 (men)
+        # and 41–71 (women, day + 40) are days.
+        if not (1 <= day <= 31 or 41 <= day <= 71):
+            raise StdnumError
         stdnum_nik.validate(digits)
     except StdnumError:
         raise UserError(_("NIK {nik} tidak mungkin: kode wilayah atau tanggal lahirnya tidak"

@@ -116,7 +116,8 @@ def create_preorder(db: Database, *, user: User, till: str, member_id: str, prod
              user.id, at, at))
         if deposit:
             shifts.cash_in_out(db, user=user, till=till, amount=deposit,
-                               reason=_("Uang muka pesanan {number}").format(number=number))
+                               reason=_("Uang muka pesanan {number}").format(number=number),
+                               account="2104", doc_type="preorder", doc_id=preorder_id)
         audit.record(db, user_id=user.id, action="preorder.create", entity="preorder",
                      entity_id=preorder_id, detail={"number": number, "deposit": deposit})
     return get_preorder(db, preorder_id)
@@ -137,7 +138,8 @@ def cancel_preorder(db: Database, *, user: User, till: str, preorder_id: str, re
         if order.deposit:
             shifts.cash_in_out(db, user=user, till=till, amount=-order.deposit,
                                reason=_("Uang muka kembali, pesanan {number}").format(
-                                   number=order.number))
+                                   number=order.number),
+                               account="2104", doc_type="preorder", doc_id=preorder_id)
         audit.record(db, user_id=user.id, action="preorder.cancel", entity="preorder",
                      entity_id=preorder_id, detail={"number": order.number,
                                                     "reason": reason[:200]})

@@ -16,6 +16,7 @@ from app.models.clock import local_date, now_iso
 from app.models.db import Database
 from app.models.errors import NotFound, PermissionDenied, UserError
 from app.models.ids import new_id, next_document_number
+from app.models.member_money import check_bon
 from app.models.members import get_member, record_credit
 from app.models.money import MAX_RUPIAH, allocate, amount, format_rupiah
 from app.models.products import get_product
@@ -97,10 +98,6 @@ def _settle(cart: Cart, payments: list[PaymentInput], member,
             raise UserError(_("Bon hanya untuk anggota: pilih anggota dulu."), "member")
         if not member.active:
             raise UserError(_("Anggota {name} tidak aktif.").format(name=member.name), "member")
-        if bon > member.credit_left:
-            raise UserError(_("Bon {amount} melebihi sisa batas bon {name}: {left}.").format(
-                amount=format_rupiah(bon), name=member.name,
-                left=format_rupiah(max(member.credit_left, 0))), "amount")
     rows = [(m, sum(p.amount for p in ps), None, ", ".join(p.reference.strip() for p in ps
                                                           if p.reference.strip()))
             for m, ps in by_method.items() if m != "cash"]
@@ -143,6 +140,9 @@ def complete_sale(db: Database, *, user: User, till: str, cart: Cart,
         # Program goods: only to members, within what each may buy this period.
         check_cart_quotas(db, cart, at=at)
         payment_rows, change = _settle(cart, payments, member, deposit)
+        bon = sum(row[1] for row in payment_rows if row[0] == "bon")
+        if bon:
+            check_bon(db, member, bon)
         number = next_document_number(db, kind="sale", shop_code=settings.shop_code,
                                       day=local_date(at, settings.zone))
         sale_id = new_id()

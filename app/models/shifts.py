@@ -99,8 +99,14 @@ def _may_run(user: User, shift: Shift) -> None:
         raise PermissionDenied(_("Shift {number} milik kasir lain.").format(number=shift.number))
 
 
-def cash_in_out(db: Database, *, user: User, till: str, amount, reason: str) -> None:
-    """Cash put into (+) or taken out of (−) the drawer during a shift, with a reason."""
+def cash_in_out(db: Database, *, user: User, till: str, amount, reason: str,
+                account: str = "1102", doc_type: str | None = None,
+                doc_id: str | None = None) -> None:
+    """Cash put into (+) or taken out of (−) the drawer during a shift, with a reason.
+
+    ``account`` is where the money comes from or goes in the books: the treasurer's cash
+    (1102) unless the cash is a member's savings, a bon repayment or a pre-order deposit,
+    which name their document."""
     require(user, "sale.sell")
     value = parse_rupiah(amount, field="amount", what=_("Jumlah kas"), allow_negative=True,
                          allow_zero=False, maximum=100_000_000)
@@ -112,9 +118,10 @@ def cash_in_out(db: Database, *, user: User, till: str, amount, reason: str) -> 
         _may_run(user, shift)
         if value < 0 and -value > shift_summary(db, shift.id).expected_cash:
             raise UserError(_("Uang di laci tidak cukup untuk dikeluarkan."), "amount")
-        db.execute("INSERT INTO shift_cash(id, shift_id, amount, reason, user_id, created_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?)",
-                   (new_id(), shift.id, value, reason[:200], user.id, now_iso()))
+        db.execute("INSERT INTO shift_cash(id, shift_id, amount, reason, user_id, created_at,"
+                   " account, doc_type, doc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (new_id(), shift.id, value, reason[:200], user.id, now_iso(), account,
+                    doc_type, doc_id))
         audit.record(db, user_id=user.id, action="shift.cash", entity="shift", entity_id=shift.id,
                      detail={"amount": value, "reason": reason[:200]})
 

@@ -49,6 +49,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "consignment.settle": frozenset({"bendahara", "manajer", "admin"}),
     # The treasurer's books: takings, margins, cash book, aging, results, SHU.
     "report.finance": frozenset({"bendahara", "manajer", "pengawas", "admin"}),
+    # Members' money: a cashier takes savings and bon repayments at the till; the treasurer
+    # also at the office, approves withdrawals of sukarela and keeps the journal.
+    "member.money": frozenset({"kasir", "bendahara", "manajer", "admin"}),
+    "member.office": frozenset({"bendahara", "manajer", "admin"}),
+    "savings.approve": frozenset({"bendahara", "manajer", "admin"}),
+    "journal.edit": frozenset({"bendahara", "manajer", "admin"}),
 }
 
 MAX_FAILED_LOGINS = 5
@@ -92,6 +98,10 @@ def permission_label(permission: str) -> str:
         "consignment.manage": _("menerima, mengembalikan dan menghitung barang titipan"),
         "consignment.settle": _("menyelesaikan dan membayar titipan produsen"),
         "report.finance": _("mencetak laporan keuangan"),
+        "member.money": _("menerima simpanan dan pembayaran bon anggota"),
+        "member.office": _("menerima uang anggota di kantor"),
+        "savings.approve": _("menyetujui penarikan simpanan sukarela"),
+        "journal.edit": _("mencatat biaya dan jurnal kas"),
     }[permission]
 
 
