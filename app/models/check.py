@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app.i18n import _, ngettext
-from app.models import audit, consignment_stock, members, payables, stock
+from app.models import audit, books, consignment_stock, members, payables, stock
 from app.models.db import Database
 from app.models.migrations import latest_version, schema_version
 
@@ -92,6 +92,7 @@ def run_checks(db: Database) -> list[CheckResult]:
         _n_matching_invoices(db)
         if not overpaid else _("lebih bayar: {numbers}").format(
             numbers=", ".join(r[0] for r in overpaid))))
+    results.extend(_book_checks(db))
     fts_rows = db.scalar("SELECT count(*) FROM product_search")
     products = db.scalar("SELECT count(*) FROM products")
     results.append(CheckResult(_("Indeks pencarian produk"), fts_rows == products,
@@ -99,6 +100,47 @@ def run_checks(db: Database) -> list[CheckResult]:
     chain = audit.verify(db)
     results.append(CheckResult(_("Rantai log audit"), chain.ok, audit_summary(chain)))
     return results
+
+
+def _book_checks(db: Database) -> list[CheckResult]:
+    """Savings balances equal their ledger; every journal entry balances; the books' own
+    figures for stock, bon and producers equal those ledgers; and the neraca balances."""
+    from app.models import ledger, member_money
+
+    found = []
+    wrong = member_money.savings_mismatches(db)
+    n = db.scalar("SELECT count(DISTINCT member_id) FROM savings_balances")
+    found.append(CheckResult(
+        _("Simpanan: saldo = jumlah mutasi"), not wrong,
+        ngettext("{n} anggota cocok", "{n} anggota cocok", n).format(n=n) if not wrong
+        else _("{n} saldo tidak cocok, mis. anggota {id} {kind}: saldo {balance}, mutasi"
+               " {ledger}").format(n=len(wrong), id=wrong[0][0], kind=wrong[0][1],
+                                   balance=wrong[0][2], ledger=wrong[0][3])))
+    unbalanced = books.journal_mismatches(db)
+    found.append(CheckResult(
+        _("Jurnal: debit = kredit"), not unbalanced,
+        _("seimbang") if not unbalanced else _("tidak seimbang: {numbers}").format(
+            numbers=", ".join(r[0] for r in unbalanced[:5]))))
+    moved = ledger.totals(db)
+    expected = {
+        books.INVENTORY: db.scalar("SELECT coalesce(sum(value), 0) FROM stock_balances"),
+        books.RECEIVABLE: db.scalar("SELECT coalesce(sum(balance), 0) FROM member_credit"),
+        books.PAYABLE: -db.scalar("SELECT coalesce(sum(balance), 0) FROM supplier_balances"),
+        books.CONSIGNOR: db.scalar("SELECT coalesce(sum(amount), 0) FROM consignor_payments")
+        - db.scalar("SELECT coalesce(sum(due), 0) FROM consignment_movements"),
+    }
+    for kind, code in member_money.ACCOUNTS.items():
+        expected[code] = -db.scalar("SELECT coalesce(sum(balance), 0) FROM savings_balances"
+                                    " WHERE kind = ?", (kind,))
+    differ = [f"{code}: {moved.get(code, 0)} ≠ {value}" for code, value in expected.items()
+              if moved.get(code, 0) != value]
+    found.append(CheckResult(
+        _("Buku besar = persediaan, bon, utang, titipan dan simpanan"), not differ,
+        _("cocok") if not differ else "; ".join(differ)))
+    total = sum(moved.values())
+    found.append(CheckResult(_("Neraca seimbang"), total == 0,
+                             _("seimbang") if total == 0 else _("selisih {n}").format(n=total)))
+    return found
 
 
 def audit_summary(chain: audit.AuditCheck) -> str:
