@@ -228,7 +228,8 @@ def _one_sided(db, *, user, day, account, amount, method, memo, reference, kind)
     if found.kind != wanted:
         raise UserError(_("Akun {code} bukan akun {kind}.").format(
             code=account, kind=kind_label(wanted).lower()), "account")
-    value = parse_rupiah(amount, field="amount", what=_("Jumlah"), maximum=MAX_RUPIAH)
+    value = parse_rupiah(amount, field="amount", what=_("Jumlah"), maximum=MAX_RUPIAH,
+                         allow_zero=False)
     sign = 1 if kind == "expense" else -1
     return record_entry(db, user=user, day=day, kind=kind, memo=memo, reference=reference,
                         lines=[(account, sign * value), (PAY_ACCOUNTS[method], -sign * value)])

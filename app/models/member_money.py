@@ -186,7 +186,8 @@ def deposit(db: Database, *, user: User, member_id: str, kind: str, amount=None,
                 raise UserError(_("Simpanan pokok {name} sudah lunas.").format(
                     name=member.name), "kind")
             value = left if amount in (None, "") else parse_rupiah(
-                amount, field="amount", what=_("Jumlah setoran"), maximum=MAX_AMOUNT)
+                amount, field="amount", what=_("Jumlah setoran"), maximum=MAX_AMOUNT,
+                allow_zero=False)
             if value > left:
                 raise UserError(_("Simpanan pokok tinggal {left}; setoran {amount} terlalu"
                                   " besar.").format(left=format_rupiah(left),
@@ -208,7 +209,7 @@ def deposit(db: Database, *, user: User, member_id: str, kind: str, amount=None,
             rows.extend((settings.wajib_amount, period) for period in due[:months])
         else:
             rows.append((parse_rupiah(amount, field="amount", what=_("Jumlah setoran"),
-                                      maximum=MAX_AMOUNT), ""))
+                                      maximum=MAX_AMOUNT, allow_zero=False), ""))
         entries = [_write(db, user=user, member=member, kind=kind, amount=value,
                           period=period, method=method, reference=reference,
                           shift_id=shift_id, till=till, note=note, approved_by=None)
@@ -225,7 +226,8 @@ def withdraw(db: Database, *, user: User, member_id: str, amount, method: str = 
              note: str = "") -> MoneyReceipt:
     """Sukarela paid out, approved by a treasurer or manager (the user, or ``approver``)."""
     reference = _check_reference(method, reference)
-    value = parse_rupiah(amount, field="amount", what=_("Jumlah penarikan"), maximum=MAX_AMOUNT)
+    value = parse_rupiah(amount, field="amount", what=_("Jumlah penarikan"), maximum=MAX_AMOUNT,
+                         allow_zero=False)
     if can(user, "savings.approve"):
         approved = user
     elif approver is None:
@@ -321,7 +323,8 @@ def repay_credit(db: Database, *, user: User, member_id: str, amount, method: st
     reference = " ".join((reference or "").split())[:60]
     if method in ("transfer", "qris") and not reference:
         raise UserError(_("Transfer dan QRIS perlu nomor referensi."), "reference")
-    value = parse_rupiah(amount, field="amount", what=_("Jumlah pembayaran"))
+    value = parse_rupiah(amount, field="amount", what=_("Jumlah pembayaran"),
+                         allow_zero=False)
     with db.atomic():
         shift_id = _where_money(db, user, till, "cash" if method == "qris" else method)
         member = get_member(db, member_id)
