@@ -341,7 +341,10 @@ def _period(date_from, date_to, *, required: bool):
     " labels (label harga untuk nota titip --number, PDF), retail-ready (kesiapan toserba),"
     " retail-catalog (XLSX/CSV dengan foto), flagship (produk unggulan lokal), daily (kas"
     " harian), monthly, margin, ar-aging (bon anggota, per --to), ap-aging (utang pemasok dan"
-    " penitip, per --to)."))
+    " penitip, per --to), member-cards (kartu anggota, --member atau semua), member-statement"
+    " (--member), shu (--year), cashbook (buku kas), bankbook (buku bank), phu (hasil usaha),"
+    " neraca (per --to), trial-balance (neraca saldo), journal (jurnal dan biaya), simkopdes"
+    " (XLSX + CSV per tabel), bank-recon (--statement CSV mutasi rekening)."))
 @common_options
 @click.argument("name", type=click.Choice(REPORTS))
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]),
@@ -362,9 +365,15 @@ def _period(date_from, date_to, *, required: bool):
               help=N_("Berapa hari ke depan (near-expiry)."))
 @click.option("--layout", type=click.Choice(["a4-3x8", "a4-4x10"]), default="a4-3x8",
               show_default=True, help=N_("Lembar label (labels): 3×8 atau 4×10 per A4."))
+@click.option("--member", help=N_("Nomor anggota atau kode kartu (member-statement,"
+                                  " member-cards)."))
+@click.option("--year", type=click.IntRange(2000, 2100),
+              help=N_("Tahun buku (shu); bawaan: tahun lalu."))
+@click.option("--statement", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help=N_("Berkas CSV mutasi rekening bank (bank-recon)."))
 @click.pass_context
 def report(ctx, db_path, name, date_from, date_to, fmt, out, username, product, supplier,
-           consignor, number, days, layout):
+           consignor, number, days, layout, member, year, statement):
     kind = REPORT_KINDS[name]
     fmt = fmt or kind.formats[0]
     if fmt not in kind.formats:
@@ -375,7 +384,8 @@ def report(ctx, db_path, name, date_from, date_to, fmt, out, username, product, 
     try:
         user = _login(db, username)
         path = kind.write(db, ReportRequest(out, fmt, user, start, end, product, supplier,
-                                            consignor, number, days, layout))
+                                            consignor, number, days, layout, member, year,
+                                            statement))
     finally:
         db.close()
     click.echo(_("Laporan ditulis ke {path}.").format(path=path))

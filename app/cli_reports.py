@@ -185,6 +185,91 @@ def _r_ap_aging(db, o):
     return write_ap_aging(db, o.out, _as_of(db, o), o.fmt, printed_by=o.user)
 
 
+def _member_id(db, text):
+    from app.models.errors import UserError
+    from app.models.members import find_members
+
+    if not text:
+        raise click.UsageError(_("Sebutkan --member (nomor anggota atau kartu)."))
+    found = find_members(db, text, include_inactive=True)
+    exact = [m for m in found if text.strip().upper() in (m.number, (m.card_code or "").upper())]
+    if len(exact) != 1 and len(found) != 1:
+        raise UserError(_("Anggota {text} tidak ditemukan.").format(text=text))
+    return (exact or found)[0].id
+
+
+def _r_member_cards(db, o):
+    from app.reports.member_papers import write_member_cards
+    ids = [_member_id(db, o.member)] if o.member else None
+    return write_member_cards(db, o.out, ids, printed_by=o.user)
+
+
+def _r_member_statement(db, o):
+    from app.reports.member_papers import write_member_statement
+    return write_member_statement(db, o.out, _member_id(db, o.member), o.start, o.end, o.fmt,
+                                  printed_by=o.user)
+
+
+def _year(db, o):
+    """--year, or the year of --to, or last year."""
+    from app.models.settings import shop_today
+    if o.year:
+        return o.year
+    return (o.end or shop_today(db).replace(month=1, day=1) - _one_day()).year
+
+
+def _one_day():
+    from datetime import timedelta
+    return timedelta(days=1)
+
+
+def _r_shu(db, o):
+    from app.reports.shu_report import write_shu
+    return write_shu(db, o.out, _year(db, o), o.fmt, printed_by=o.user)
+
+
+def _r_cashbook(db, o):
+    from app.reports.books_reports import write_cashbook
+    return write_cashbook(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
+
+
+def _r_bankbook(db, o):
+    from app.reports.books_reports import write_cashbook
+    return write_cashbook(db, o.out, o.start, o.end, o.fmt, printed_by=o.user, book="bank")
+
+
+def _r_phu(db, o):
+    from app.reports.books_reports import write_phu
+    return write_phu(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
+
+
+def _r_neraca(db, o):
+    from app.reports.books_reports import write_neraca
+    return write_neraca(db, o.out, _as_of(db, o), o.fmt, printed_by=o.user)
+
+
+def _r_trial_balance(db, o):
+    from app.reports.books_reports import write_trial_balance
+    return write_trial_balance(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
+
+
+def _r_journal(db, o):
+    from app.reports.books_reports import write_journal
+    return write_journal(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
+
+
+def _r_simkopdes(db, o):
+    from app.reports.simkopdes_export import write_simkopdes
+    return write_simkopdes(db, o.out, o.start, o.end, printed_by=o.user)
+
+
+def _r_bank_recon(db, o):
+    from app.reports.bank_recon_report import write_bank_recon
+    if not o.statement:
+        raise click.UsageError(_("Sebutkan --statement (berkas CSV mutasi rekening)."))
+    return write_bank_recon(db, o.out, o.statement, o.start, o.end, o.fmt, printed_by=o.user)
+
+
 @dataclass(frozen=True)
 class ReportKind:
     write: Callable
@@ -216,6 +301,17 @@ REPORT_KINDS: dict[str, ReportKind] = {
     "margin": ReportKind(_r_margin, period=True),
     "ar-aging": ReportKind(_r_ar_aging),
     "ap-aging": ReportKind(_r_ap_aging),
+    "member-cards": ReportKind(_r_member_cards, ("pdf",)),
+    "member-statement": ReportKind(_r_member_statement),
+    "shu": ReportKind(_r_shu),
+    "cashbook": ReportKind(_r_cashbook, period=True),
+    "bankbook": ReportKind(_r_bankbook, period=True),
+    "phu": ReportKind(_r_phu, period=True),
+    "neraca": ReportKind(_r_neraca),
+    "trial-balance": ReportKind(_r_trial_balance, period=True),
+    "journal": ReportKind(_r_journal, period=True),
+    "simkopdes": ReportKind(_r_simkopdes, ("xlsx",), period=True),
+    "bank-recon": ReportKind(_r_bank_recon, period=True),
 }
 REPORTS = tuple(REPORT_KINDS)
 
@@ -233,3 +329,6 @@ class ReportRequest:
     number: str | None
     days: int
     layout: str
+    member: str | None = None
+    year: int | None = None
+    statement: Path | None = None

@@ -285,3 +285,10 @@ def journal_mismatches(db: Database) -> list[tuple[str, int]]:
     return [(r[0], r[1]) for r in db.query(
         "SELECT e.number, sum(l.amount) FROM journal_entries e JOIN journal_lines l"
         " ON l.entry_id = e.id GROUP BY e.id HAVING sum(l.amount) <> 0")]
+
+
+def income_statement(db: Database, date_from: date, date_to: date):
+    """The PHU of a period (see :func:`app.models.ledger.income_statement`)."""
+    from app.models.ledger import income_statement as statement
+
+    return statement(db, date_from, date_to)
