@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.models import members, personal
+from app.models.check import run_checks
 from app.models.db import open_db
 from app.models.errors import PermissionDenied, ValidationError
 from app.models.members import MemberForm
@@ -167,6 +168,9 @@ def test_missing_key_locks_personal_fields_but_not_the_shop(shop, planted, tmp_p
     assert not (tmp_path / "elsewhere").exists() or not any((tmp_path / "elsewhere").iterdir())
     path, ok = personal.key_status(shop)
     assert not ok and path.name == key_file.name
+    # gerai check says so, naming where the key should be.
+    key_check = [r for r in run_checks(shop) if "Kunci" in r.name]
+    assert key_check and not key_check[0].ok and key_file.name in key_check[0].detail
 
 
 def test_a_foreign_key_file_is_told_apart(shop, planted, tmp_path, monkeypatch):

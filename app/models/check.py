@@ -107,7 +107,15 @@ def _book_checks(db: Database) -> list[CheckResult]:
     figures for stock, bon and producers equal those ledgers; and the neraca balances."""
     from app.models import ledger, member_money
 
+    from app.models import personal
+
     found = []
+    key_path, key_ok = personal.key_status(db)
+    found.append(CheckResult(
+        _("Kunci data pribadi anggota"), key_ok,
+        _("belum ada data pribadi") if key_path is None else
+        (_("ada di {path}; simpan salinannya di tempat aman").format(path=key_path) if key_ok
+         else _("tidak ada atau tidak cocok: {path}").format(path=key_path))))
     wrong = member_money.savings_mismatches(db)
     n = db.scalar("SELECT count(DISTINCT member_id) FROM savings_balances")
     found.append(CheckResult(
