@@ -1,7 +1,7 @@
 """What the member screens read before anything is written: every member's savings in one
-query (the register lists hundreds), and what a deposit will be before it is taken (the
-pokok still owed, the wajib months and their sum), so the cashier can say the amount to the
-member and the screen does no arithmetic on money.
+query (the register lists hundreds), what a deposit will be before it is taken (the pokok
+still owed, the wajib months and their sum), so the cashier can say the amount to the member
+and the screen does no arithmetic on money; and the member settings read from their page.
 """
 
 from __future__ import annotations
@@ -11,10 +11,15 @@ from datetime import date
 
 from app.i18n import _
 from app.models.db import Database
-from app.models.errors import UserError
+from app.models.errors import Problem, UserError, ValidationError
 from app.models.member_money import KINDS, MAX_MONTHS, balances, wajib_unpaid
-from app.models.member_settings import get_member_settings
+from app.models.member_settings import (
+    MemberSettings,
+    get_member_settings,
+    validate_member_settings,
+)
 from app.models.members import get_member
+from app.models.money import parse_rupiah
 from app.models.settings import shop_today
 
 
@@ -57,3 +62,25 @@ def deposit_plan(db: Database, member_id: str, kind: str, months: int = 1) -> De
     periods = tuple(due[:months])
     return DepositPlan(kind, settings.wajib_amount * len(periods), periods,
                        settings.wajib_amount)
+
+
+def member_settings_from_form(form: dict[str, str]) -> MemberSettings:
+    """The Anggota settings page read from its text (rupiah as people type them, days in
+    whole numbers); every problem at once, before anything is saved."""
+    problems: list[Problem] = []
+    values: dict[str, int] = {}
+    for name, what in (("pokok_amount", _("Simpanan pokok")),
+                       ("wajib_amount", _("Simpanan wajib per bulan"))):
+        try:
+            values[name] = parse_rupiah(form.get(name, ""), field=name, what=what)
+        except UserError as e:
+            problems.append(Problem(name, e.message))
+            values[name] = 0
+    days = (form.get("credit_block_days") or "").strip()
+    values["credit_block_days"] = int(days) if days.isdigit() and len(days) <= 5 else -1
+    settings = MemberSettings(**values)
+    problems += [p for p in validate_member_settings(settings)
+                 if p.field not in {q.field for q in problems}]
+    if problems:
+        raise ValidationError(problems)
+    return settings

@@ -19,6 +19,7 @@ from app.models.clock import format_local, now
 from app.models.users import role_label
 from app.ui.audit_screen import AuditScreen
 from app.ui.consignment_screen import ConsignmentScreen
+from app.ui.members_screen import MembersScreen
 from app.ui.products_screen import ProductsScreen
 from app.ui.purchasing_screen import PurchasingScreen
 from app.ui.reports_screen import ReportsScreen
@@ -64,13 +65,17 @@ class MainWindow(QMainWindow):
         # Settings stay last: set once, seldom opened again.
         areas.append(("settings", _("Pengaturan gerai"),
                       lambda: SettingsScreen(session, on_saved=self.refresh_status)))
+        # Areas added since come after settings, so every Ctrl+number people learned stays
+        # (the tenth is Ctrl+0).
+        if session.can("member.edit") or session.can("member.office"):
+            areas.append(("members", _("Anggota"), lambda: MembersScreen(session)))
         self._factories = {}
         for number, (key, label, factory) in enumerate(areas, start=1):
-            item = QListWidgetItem(f"{label}  (Ctrl+{number})")
+            item = QListWidgetItem(f"{label}  (Ctrl+{number % 10})")
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
             self._factories[key] = factory
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self)
             shortcut.activated.connect(lambda row=number - 1: self.go_to(row))
         logout = QShortcut(QKeySequence("Ctrl+L"), self)
         logout.activated.connect(self.logout)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.models.errors import UserError
+from app.models.errors import Problem, UserError, ValidationError
 from app.models.member_money import (
     CREDIT_METHODS,
     MAX_MONTHS,
@@ -38,7 +38,7 @@ from app.models.member_money import (
 )
 from app.models.member_views import deposit_plan
 from app.models.members import Member, get_member
-from app.models.money import format_rupiah, parse_rupiah
+from app.models.money import format_number, format_rupiah, parse_rupiah
 from app.models.till_settings import TillSettings, get_till_settings
 from app.reports.money_receipt import money_receipt_rows, month_text
 from app.reports.receipt_escpos import make_printer, rows_escpos, send
@@ -140,8 +140,9 @@ class MemberMoneyDialog(FormDialog):
         self.kind.currentIndexChanged.connect(self._follow_kind)
         self.months.valueChanged.connect(lambda _v: self._show_plan())
         self.method.currentIndexChanged.connect(self._follow_method)
-        for edit in (self.amount, self.reference, self.note):
-            edit.textEdited.connect(lambda _t, k=edit.objectName(): self.errors[k].show_message(None))
+        for key in ("amount", "reference", "note"):
+            self.fields[key].textEdited.connect(
+                lambda _t, k=key: self.errors[k].show_message(None))
         self._show_balances()
         start = action or ("pokok" if deposit_plan(session.db, member.id, "pokok").amount
                            else "wajib")
@@ -191,7 +192,7 @@ class MemberMoneyDialog(FormDialog):
             return
         if action == "pokok":
             if plan.amount and not self.amount.text():
-                self.amount.setText(str(plan.amount))
+                self.amount.setText(format_number(plan.amount))
             text = (_("Simpanan pokok tinggal {left}.").format(left=format_rupiah(plan.amount))
                     if plan.amount else _("Simpanan pokok sudah lunas."))
         elif action == "wajib":
@@ -222,10 +223,11 @@ class MemberMoneyDialog(FormDialog):
         self.form.clear()
         try:
             receipt = self._write()
+        except ValidationError as e:
+            self.refused(e.problems)
+            return
         except UserError as e:
-            field = e.field if e.field in self.errors else ""
-            self.refused([type("P", (), {"field": field, "message": e.message})()]
-                         if False else [_problem(field, e.message)])
+            self.refused([Problem(e.field or "", e.message)])
             return
         if receipt is None:
             return
@@ -301,12 +303,6 @@ class MemberMoneyDialog(FormDialog):
         """What the till says after the dialog: each slip and its amount."""
         return " · ".join(_("{number} {amount}").format(
             number=r.number, amount=format_rupiah(abs(r.total))) for r in self.receipts)
-
-
-def _problem(field: str, message: str):
-    from app.models.errors import Problem
-
-    return Problem(field, message)
 
 
 def member_money_at_till(screen) -> None:

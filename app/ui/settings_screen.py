@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +25,7 @@ from app.models.compliance import STANDARD_ITEMS, get_standard, standard_label
 from app.models.errors import UserError, ValidationError
 from app.models.settings import ShopSettings
 from app.models.till_settings import get_till_settings, save_shop_and_till, till_settings_from_form
+from app.ui.member_settings_page import MemberSettingsPage
 from app.ui.session import Session
 from app.ui.widgets import FieldError, key_button
 
@@ -99,7 +102,9 @@ class SettingsScreen(QWidget):
         checks.addWidget(self.errors["items"])
         form.addRow(_("Syarat siap toserba/marketplace"), checks)
         self.message = QLabel()
-        save = key_button(_("Simpan"), "Ctrl+S", self, self.save)
+        # Each page of the settings saves its own (Ctrl+S answers in the page shown).
+        shop_page = QWidget()
+        save = key_button(_("Simpan"), "Ctrl+S", shop_page, self.save)
         save.setVisible(session.can("settings.edit"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
@@ -109,9 +114,16 @@ class SettingsScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        shop_layout = QVBoxLayout(shop_page)
+        shop_layout.setContentsMargins(0, 0, 0, 0)
+        shop_layout.addWidget(scroll, 1)
+        shop_layout.addLayout(bottom)
+        self.pages = QTabWidget()
+        self.pages.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay in the fields
+        self.pages.addTab(shop_page, _("Gerai"))
+        self.pages.addTab(MemberSettingsPage(session), _("Anggota"))
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(self.pages, 1)
 
     def text(self, name: str) -> str:
         widget = self.inputs[name]

@@ -2,8 +2,8 @@
 
 Keys: Enter scan/pick · 3* next quantity · * or F4 quantity of the line · ↑↓ lines ·
 Del remove · F5 line discount · F6 cart discount · F7 member · F8 hold · F9 recall ·
-F10 pay · F11 return/void · Ctrl+P reprint · Ctrl+K cash in/out · Ctrl+X X report ·
-Ctrl+Z close shift.
+F10 pay · F11 return/void · F12 member's savings and bon repayment · Ctrl+P reprint ·
+Ctrl+K cash in/out · Ctrl+X X report · Ctrl+Z close shift.
 """
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ class TillScreen(QWidget):
             _("Kembalian {change}").format(change="Rp9.999.999.999")))
         keys = QLabel(_("Enter scan · 3* jumlah · F4 ubah jumlah · Del hapus · F5 diskon baris ·"
                         " F6 diskon total · F7 anggota · F8 tahan · F9 panggil · F10 bayar ·"
-                        " F11 retur · Ctrl+P cetak ulang · Ctrl+K kas · Ctrl+X/Z laporan"))
+                        " F11 retur · F12 uang anggota · Ctrl+P cetak ulang · Ctrl+K kas ·"
+                        " Ctrl+X/Z laporan"))
         keys.setWordWrap(True)
         keys.setStyleSheet("color: #555;")
 
@@ -115,7 +116,8 @@ class TillScreen(QWidget):
         for key, slot in (("F4", self.edit_qty), ("Del", self.remove_line),
                           ("F5", self.line_discount), ("F6", self.cart_discount),
                           ("F7", self.choose_member), ("F8", self.hold), ("F9", self.recall),
-                          ("F10", self.pay), ("F11", self.returns), ("Ctrl+P", self.reprint),
+                          ("F10", self.pay), ("F11", self.returns), ("F12", self.member_money),
+                          ("Ctrl+P", self.reprint),
                           ("Ctrl+K", self.cash_in_out), ("Ctrl+X", self.x_report),
                           ("Ctrl+Z", self.close_shift)):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -475,6 +477,12 @@ class TillScreen(QWidget):
                 number=result.number, amount=format_rupiah(-result.total))
                 + self._print(result.sale_id, open_drawer=result.paid_cash))
         self.scan.setFocus()
+
+    def member_money(self) -> None:
+        from app.ui.member_money_dialog import member_money_at_till
+
+        if self._ensure_shift():
+            member_money_at_till(self)
 
     def cash_in_out(self) -> None:
         from app.ui.till_shift import cash_in_out

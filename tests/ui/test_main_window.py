@@ -11,6 +11,7 @@ from app.models.clock import format_local, now
 from app.models.settings import get_settings
 from app.ui.audit_screen import AuditScreen
 from app.ui.main_window import MainWindow
+from app.ui.members_screen import MembersScreen
 from app.ui.products_screen import ProductsScreen
 from app.ui.reports_screen import ReportsScreen
 from app.ui.settings_screen import SettingsScreen
@@ -22,12 +23,12 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 AREAS_BY_ROLE = {
     "kasir": ["till", "products", "purchasing", "stock", "settings"],
     "bendahara": ["products", "audit", "purchasing", "stock", "consignment", "reports",
-                  "settings"],
+                  "settings", "members"],
     "manajer": ["till", "products", "audit", "users", "purchasing", "stock", "consignment",
-                "reports", "settings"],
+                "reports", "settings", "members"],
     "pengawas": ["products", "audit", "stock", "reports", "settings"],
     "admin": ["till", "products", "audit", "users", "purchasing", "stock", "consignment",
-              "reports", "settings"],
+              "reports", "settings", "members"],
 }
 FULL_NAMES = {"kasir": "Agus Saputra", "bendahara": "Dewi Lestari", "manajer": "Siti Aminah",
               "pengawas": "Bambang Sutrisno", "admin": "Rahmat Hidayat"}
@@ -49,7 +50,7 @@ def test_the_navigation_lists_only_the_areas_the_role_may_use(login, keys, role)
     assert areas(window) == AREAS_BY_ROLE[role]
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     for number, label in enumerate(labels, start=1):
-        assert label.endswith(f"(Ctrl+{number})")
+        assert label.endswith(f"(Ctrl+{number % 10})")  # the tenth area is Ctrl+0
     assert ("Log audit" in " ".join(labels)) == (role != "kasir")
 
 
@@ -85,10 +86,10 @@ def test_who_keeps_the_books_opens_on_the_reports_with_the_cursor_in_the_list(
 def test_ctrl_number_switches_between_the_areas(login, keys, role):
     window = open_window(login, keys, role)
     expected = {"products": ProductsScreen, "audit": AuditScreen, "settings": SettingsScreen,
-                "users": UsersScreen, "till": TillScreen}
+                "users": UsersScreen, "till": TillScreen, "members": MembersScreen}
     order = AREAS_BY_ROLE[role]
     for number in [1, len(order), 2]:
-        keys.press(getattr(Key, f"Key_{number}"), CTRL)
+        keys.press(getattr(Key, f"Key_{number % 10}"), CTRL)
         key = order[number - 1]
         assert window.nav.currentRow() == number - 1
         assert isinstance(window.stack.currentWidget(), expected[key])
