@@ -179,10 +179,11 @@ def parse_percent(value, *, row: int | None = None) -> int:
 
 
 def typed_total(texts: Sequence[str]) -> str | None:
-    """The sum of the percents typed so far, as text (``95``), or None while one of them
-    does not read: what the settings page shows under its table as the admin types."""
+    """The sum of the percents typed so far, as text (``95``; a cell not yet filled counts
+    nothing), or None while one of them does not read: what the settings page shows under
+    its table as the admin types."""
     try:
-        return percent_text(sum(parse_percent(t) for t in texts))
+        return percent_text(sum(parse_percent(t) for t in texts if t.strip()))
     except UserError:
         return None
 
@@ -190,7 +191,7 @@ def typed_total(texts: Sequence[str]) -> str | None:
 def new_key(label: str, taken) -> str:
     """A key for a part the admin adds: from its label (``Dana sosial`` → ``dana_sosial``),
     made unique among ``taken``."""
-    base = re.sub(r"[^a-z0-9]+", "_", (label or "").casefold()).strip("_")[:24]
+    base = re.sub(r"[^a-z0-9]+", "_", (label or "").casefold())[:24].strip("_")
     base = base if base[:1].isalpha() else f"bagian_{base}".rstrip("_")
     key, n = base, 2
     while key in taken:
