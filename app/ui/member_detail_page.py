@@ -82,13 +82,13 @@ class MemberDetailPage(QWidget):
             edit.returnPressed.connect(self.refresh)
         self.credit = list_table("member_credit", [
             _("Tanggal"), _("Nomor"), _("Keterangan"), _("Bon (Rp)"), _("Bayar (Rp)"),
-            _("Sisa (Rp)")], [85, 150, 0, 90, 90, 90], stretch=2)
+            _("Sisa (Rp)")], [90, 190, 0, 110, 110, 110], stretch=2)
         self.savings = list_table("member_savings", [
             _("Tanggal"), _("Nomor"), _("Simpanan"), _("Masuk (Rp)"), _("Keluar (Rp)"),
-            _("Saldo (Rp)")], [85, 150, 0, 90, 90, 90], stretch=2)
+            _("Saldo (Rp)")], [90, 190, 0, 110, 110, 110], stretch=2)
         self.purchases = list_table("member_purchases", [
             _("Tanggal"), _("Nomor"), _("Jenis"), _("Baris"), _("Total (Rp)"), _("Bon (Rp)"),
-            _("Dibayar dengan")], [85, 170, 70, 60, 100, 100, 0], stretch=6)
+            _("Dibayar dengan")], [90, 190, 70, 60, 110, 110, 0], stretch=6)
         self.credit_note = _note("credit_note")
         self.savings_note = _note("savings_note")
         self.purchases_note = _note("purchases_note")
@@ -100,12 +100,12 @@ class MemberDetailPage(QWidget):
         period.addWidget(self.date_to)
         period.addWidget(QLabel(_("(dd-mm-yyyy, Enter: tampilkan)")))
         period.addStretch()
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(_titled(_("Bon"), self.credit, self.credit_note))
-        top.addWidget(_titled(_("Simpanan"), self.savings, self.savings_note))
         body = QSplitter(Qt.Orientation.Vertical)
-        body.addWidget(top)
-        body.addWidget(_titled(_("Belanja"), self.purchases, self.purchases_note))
+        body.setChildrenCollapsible(False)
+        for title, table, note in ((_("Bon"), self.credit, self.credit_note),
+                                   (_("Simpanan"), self.savings, self.savings_note),
+                                   (_("Belanja"), self.purchases, self.purchases_note)):
+            body.addWidget(_titled(title, table, note))
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.facts)

@@ -134,8 +134,10 @@ class MemberMoneyDialog(FormDialog):
         layout.addWidget(self.balances)
         layout.addLayout(self.form.layout)
         layout.addWidget(self.done_note)
-        bottom = save_cancel_row(self, self.form, _("Simpan & cetak"), self.save)
-        bottom.insertWidget(2, key_button(_("Cetak ulang"), "Ctrl+P", self, self.reprint))
+        bottom = save_cancel_row(self, self.form, _("Simpan dan cetak"), self.save)
+        self.reprint_button = key_button(_("Cetak ulang"), "Ctrl+P", self, self.reprint)
+        self.reprint_button.setEnabled(False)
+        bottom.insertWidget(2, self.reprint_button)
         layout.addLayout(bottom)
         self.kind.currentIndexChanged.connect(self._follow_kind)
         self.months.valueChanged.connect(lambda _v: self._show_plan())
@@ -232,6 +234,7 @@ class MemberMoneyDialog(FormDialog):
         if receipt is None:
             return
         self.receipts.append(receipt)
+        self.reprint_button.setEnabled(True)
         self._after(receipt)
 
     def _write(self) -> MoneyReceipt | None:

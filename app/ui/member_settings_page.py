@@ -56,9 +56,11 @@ class MemberSettingsPage(QWidget):
         bottom.addWidget(self.message, 1)
         bottom.addWidget(save)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_("Aturan anggota dari AD/ART koperasi. Bon baru ditolak di"
-                                  " kasir bila melebihi batas bon anggota, atau bila bon"
-                                  " lamanya belum dibayar lebih dari jumlah hari di bawah.")))
+        intro = QLabel(_("Aturan anggota dari AD/ART koperasi. Bon baru ditolak di kasir bila"
+                         " melebihi batas bon anggota, atau bila bon lamanya belum dibayar"
+                         " lebih dari jumlah hari di bawah."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addStretch(1)
         layout.addLayout(bottom)

@@ -143,6 +143,7 @@ class MembersScreen(QWidget):
         self.list = MembersList(session)
         self.detail = MemberDetailPage(session)
         self.tabs = QTabWidget()
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+1, Alt+2
         self.tabs.addTab(self.list, _("Daftar anggota  (Alt+1)"))
         self.tabs.addTab(self.detail, _("Rincian anggota  (Alt+2)"))
         self.tabs.currentChanged.connect(self._shown)
@@ -172,6 +173,7 @@ class MembersScreen(QWidget):
         layout.addLayout(keys)
         self.setFocusProxy(self.list)
         self.refresh()
+        self.list.search.setFocus()
 
     def showEvent(self, event):  # noqa: N802 (Qt API)
         """Each time the screen is shown it reads the register again (the till takes money
@@ -218,6 +220,7 @@ class MembersScreen(QWidget):
         return self.list.selected()
 
     def _back(self) -> None:
+        """After a dialog: the figures read again, the keyboard back where it was."""
         self.refresh()
         self._shown(self.tabs.currentIndex())
 
@@ -255,12 +258,10 @@ class MembersScreen(QWidget):
         action = None if what == "deposit" else what
         dialog = MemberMoneyDialog(self.session, member, action=action, parent=self)
         dialog.exec()
+        self._back()
         if dialog.receipts:
             self.say(_("{label}: {receipts}").format(label=member.label,
                                                      receipts=dialog.summary()))
-            if self.tabs.currentIndex() == 1:
-                self.detail.refresh()
-        self._back()
 
     def card(self) -> None:
         member = self.member()
@@ -275,9 +276,9 @@ class MembersScreen(QWidget):
         path = save_report(self, self.session.db, _("Kartu anggota"), name,
                            lambda db, out, _fmt: write_member_cards(db, out, member_ids,
                                                                     printed_by=user))
+        self._back()
         if path is not None:
             self.say(_("Tersimpan di {path}").format(path=path))
-        self._back()
 
     def statement(self) -> None:
         """F9: the member's statement over the period of the detail page."""
@@ -295,6 +296,6 @@ class MembersScreen(QWidget):
             lambda db, out, fmt: write_member_statement(db, out, member.id, first, last, fmt,
                                                         printed_by=user),
             formats=("pdf", "xlsx", "csv"))
+        self._back()
         if path is not None:
             self.say(_("Tersimpan di {path}").format(path=path))
-        self._back()
