@@ -579,3 +579,21 @@ def test_the_saved_allocation_is_what_the_year_is_shared_by(year_shop, admin):
     assert result.usaha.paid == 300_000 and result.modal.paid == 200_000
     assert sum(m.purchase_share for m in result.members) in range(WHOLE_SHARE - 2,
                                                                   WHOLE_SHARE + 3)
+
+
+def test_without_a_surplus_given_the_books_income_statement_gives_it(year_shop, bendahara,
+                                                                      tmp_path):
+    from app.models import books
+
+    db, ids = year_shop
+    result = compute_shu(db, 2025)
+    # Net sales 110.000 (Eka 10.000, Ani 30.000 + 20.000 − 10.000, Gita's 20.000 voided,
+    # the walk-in 50.000, Budi 10.000) less the cost of 11 parcels at 8.000.
+    assert (result.surplus, result.from_books) == (22_000, True)
+    assert result.surplus == books.income_statement(db, date(2025, 1, 1),
+                                                    date(2025, 12, 31)).surplus
+    # Jasa usaha 25% = 5.500 over 60.000 of purchases: 3.666,7, 916,7 and 916,7.
+    assert {n: m.jasa_usaha for n, m in _by_name(result, ids).items()} == {
+        "Ani": 3_667, "Budi": 917, "Cici": 0, "Eka": 916}
+    text = pdf_text(write_shu(db, tmp_path / "shu.pdf", 2025, printed_by=bendahara))
+    assert "Laporan hasil usaha gerai" in text and "Rp22.000" in text

@@ -210,14 +210,10 @@ def _check_surplus(surplus) -> int:
 
 
 def _books_surplus(db: Database, year: int) -> int:
-    """The year's surplus from the income statement of the books."""
+    """The year's surplus from the income statement (PHU) of the books."""
     from app.models import books
 
-    statement = getattr(books, "income_statement", None)
-    if statement is None:
-        raise UserError(_("Laporan hasil usaha belum tersedia; isi sisa hasil usaha tahun"
-                          " ini."), "surplus")
-    return statement(db, date(year, 1, 1), date(year, 12, 31)).surplus
+    return books.income_statement(db, date(year, 1, 1), date(year, 12, 31)).surplus
 
 
 def compute_shu(db: Database, year: int, *, surplus: int | None = None) -> ShuResult:

@@ -27,6 +27,7 @@ from app.models.settings import ShopSettings
 from app.models.till_settings import get_till_settings, save_shop_and_till, till_settings_from_form
 from app.ui.member_settings_page import MemberSettingsPage
 from app.ui.session import Session
+from app.ui.shu_settings_page import ShuSettingsPage
 from app.ui.widgets import FieldError, key_button
 
 
@@ -122,6 +123,7 @@ class SettingsScreen(QWidget):
         self.pages.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay in the fields
         self.pages.addTab(shop_page, _("Gerai"))
         self.pages.addTab(MemberSettingsPage(session), _("Anggota"))
+        self.pages.addTab(ShuSettingsPage(session), _("SHU"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
 

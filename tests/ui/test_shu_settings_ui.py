@@ -76,3 +76,21 @@ def test_the_treasurer_reads_the_split_but_cannot_change_it(login, keys):
     # Ctrl+S does nothing for her either.
     keys.press(Qt.Key.Key_S, CTRL)
     assert page.message.text() == ""
+
+
+def test_the_settings_screen_has_the_shu_page_and_its_ctrl_s_saves_only_the_split(
+        login, keys, shop_db):
+    from app.ui.settings_screen import SettingsScreen
+
+    screen = SettingsScreen(login("admin"))
+    keys.show(screen)
+    titles = [screen.pages.tabText(i) for i in range(screen.pages.count())]
+    assert "SHU" in titles
+    screen.pages.setCurrentIndex(titles.index("SHU"))
+    page = screen.findChild(ShuSettingsPage)
+    _type_in(keys, page, 0, PERCENT, "35")
+    _type_in(keys, page, 1, PERCENT, "30")
+    keys.press(Qt.Key.Key_S, CTRL)
+    assert page.message.text() == "Pembagian SHU tersimpan."
+    assert [p.bp for p in get_shu_allocation(shop_db)][:2] == [3500, 3000]
+    assert screen.message.text() == ""          # the shop page did not save
