@@ -188,6 +188,7 @@ def test_the_savings_statement_keeps_a_balance_for_each_kind(shop, story):
     assert found.closing == 100_000 + 30_000 + 125_000
     assert all(ln.number.startswith("KDMP") for a in found.accounts for ln in a.lines)
     assert found.wajib_unpaid == ()          # March to May paid, the period ends in April
+    assert found.wajib_paid_to == "2026-05"
 
 
 def test_wajib_months_unpaid_run_from_joining_to_the_last_day(shop, story):

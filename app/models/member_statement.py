@@ -18,7 +18,13 @@ from datetime import date
 from app.i18n import _
 from app.models.clock import local_date
 from app.models.db import Database
-from app.models.member_money import KINDS, method_label, savings_entries, wajib_unpaid
+from app.models.member_money import (
+    KINDS,
+    method_label,
+    savings_entries,
+    wajib_paid,
+    wajib_unpaid,
+)
 from app.models.members import Member, get_member
 from app.models.report_aging import age_buckets, open_charges
 from app.models.report_sales import check_period
@@ -173,6 +179,8 @@ class SavingsStatement:
     #: Months of wajib from joining through the period's last day not paid (by the
     #: books as they stand now: a month paid later counts as paid).
     wajib_unpaid: tuple[str, ...]
+    #: The latest month of wajib paid (YYYY-MM; "" when none), which may lie ahead.
+    wajib_paid_to: str = ""
 
     def account(self, kind: str) -> SavingsAccount:
         return next(a for a in self.accounts if a.kind == kind)
@@ -206,7 +214,8 @@ def savings_statement(db: Database, member_id: str, date_from: date | None,
     if member.status == "left" and member.left_on:
         through = min(through, date.fromisoformat(member.left_on[:10]))
     return SavingsStatement(member, period, tuple(accounts),
-                            tuple(wajib_unpaid(db, member, through)))
+                            tuple(wajib_unpaid(db, member, through)),
+                            max(wajib_paid(db, member.id), default=""))
 
 
 # --- purchases --------------------------------------------------------------------------

@@ -304,8 +304,10 @@ def _member_fields(member: Member) -> Fields:
 def _wajib_note(statement: SavingsStatement, monthly: int) -> Note:
     months = statement.wajib_unpaid
     if not months:
+        if not statement.wajib_paid_to:     # joined after the period: nothing due yet
+            return Note(_("Belum ada simpanan wajib yang jatuh tempo."))
         return Note(_("Simpanan wajib sudah dibayar sampai {month}.").format(
-            month=month_text(f"{statement.period.last:%Y-%m}")))
+            month=month_text(statement.wajib_paid_to)))
     shown = ", ".join(month_text(m) for m in months[:12])
     if len(months) > 12:
         shown += ", …"
