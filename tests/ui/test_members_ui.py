@@ -196,7 +196,7 @@ def test_status_and_village_filters_narrow_the_list(bendahara_session, keys, par
 
 def test_the_edit_dialog_shows_the_full_nik_and_the_look_is_in_the_audit_log(
         bendahara_session, keys, dialogs, shop_db, parmi):
-    screen = open_screen(keys, bendahara_session)
+    open_screen(keys, bendahara_session)
     keys.type(parmi.number)
     keys.press(Key.Key_Down)
     looks = len([r for r in audit.recent(shop_db, 1000) if r["action"] == "member.reveal"])
