@@ -31,7 +31,6 @@ from app.models.member_money import (
     MoneyReceipt,
     balances,
     deposit,
-    kind_label,
     method_label,
     repay_credit,
     withdraw,
@@ -138,6 +137,9 @@ class MemberMoneyDialog(FormDialog):
         self.reprint_button = key_button(_("Cetak ulang"), "Ctrl+P", self, self.reprint)
         self.reprint_button.setEnabled(False)
         bottom.insertWidget(2, self.reprint_button)
+        self.close_button = next(bottom.itemAt(i).widget() for i in range(bottom.count())
+                                 if bottom.itemAt(i).widget() is not None
+                                 and bottom.itemAt(i).widget().text() == _("Batal (Esc)"))
         layout.addLayout(bottom)
         self.kind.currentIndexChanged.connect(self._follow_kind)
         self.months.valueChanged.connect(lambda _v: self._show_plan())
@@ -208,8 +210,7 @@ class MemberMoneyDialog(FormDialog):
             text = _("Bon {name} sekarang {owed}.").format(
                 name=self.member.name, owed=format_rupiah(self._member().balance))
         else:
-            text = _("Saldo {kind} {balance}.").format(
-                kind=kind_label("sukarela"),
+            text = _("Saldo sukarela {balance}: paling banyak itu yang dapat ditarik.").format(
                 balance=format_rupiah(balances(db, self.member.id)["sukarela"]))
         self.plan.setText(text)
 
@@ -235,6 +236,7 @@ class MemberMoneyDialog(FormDialog):
             return
         self.receipts.append(receipt)
         self.reprint_button.setEnabled(True)
+        self.close_button.setText(_("Selesai (Esc)"))  # what was saved stays saved
         self._after(receipt)
 
     def _write(self) -> MoneyReceipt | None:
