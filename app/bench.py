@@ -171,6 +171,13 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
         ours, base = bench_consignment.preview(db, raw, producer, runs * 2)
         report.add(f"settlement_preview_month_{sold // 1000}k_sales", statistics.median(ours),
                    statistics.median(base))
+        from app import bench_shu
+        bench_shu.busy_year(db, members_n=2000, per_day=30 if quick else 100)
+        computed, printed, base = bench_shu.shu(db, raw, Path(tmp), runs)
+        report.add("shu_compute_2k_members", statistics.median(computed),
+                   statistics.median(base))
+        report.add("shu_report_pdf_2k_members", statistics.median(printed),
+                   statistics.median(base), target=2000)
         raw.close()
         db.close()
 
