@@ -413,8 +413,8 @@ def test_the_pdf_totals_and_every_member_read_back_as_computed(year_shop, bendah
                  m.jasa_modal, m.total] for m in result.members]
     assert _pdf_member_rows(text, [m.number for m in result.members]) == expected
     flat = _flat(text)
-    assert "Jasa usaha: 2 anggota mendapat Rp1 lebih" in flat
-    assert "Jasa modal: 1 anggota mendapat Rp1 lebih" in flat
+    assert ("Pembulatan: 2 anggota pada jasa usaha, 1 anggota pada jasa modal mendapat Rp1"
+            " lebih") in flat
     assert "simpanan pokok dan wajib tiap anggota pada akhir 31-12-2025" in flat
     for who in ("Ketua", "Bendahara", "Pengawas"):
         assert who in text

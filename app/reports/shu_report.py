@@ -3,8 +3,8 @@ surplus split into the parts of the AD/ART, then what each member receives for t
 purchases (jasa usaha) and their simpanan pokok and wajib (jasa modal), signed by the
 chair, the treasurer and the supervisor.
 
-PDF: the split, the members, a note on what each pool was shared by and how it was
-rounded, the signatures. XLSX: the split and the members, a sheet each. CSV: the members.
+PDF: the split, a note on what each pool was shared by and how it was rounded, the
+signatures, then the members as the attachment. XLSX: the split and the members, a sheet each. CSV: the members.
 
 Figures come from ``app.models.shu``; this module only arranges them. Percentages are
 written in a quantity column (thousandths of a percent, ``12,5``), the kind that shows
@@ -77,7 +77,7 @@ def member_table(result: ShuResult) -> ReportTable:
             *capital(sum(m.capital for m in result.members),
                      sum(m.jasa_modal for m in result.members)),
             result.to_members))
-    return ReportTable(columns, tuple(lines), caption=_("SHU per anggota"),
+    return ReportTable(columns, tuple(lines), caption=_("Lampiran: SHU per anggota"),
                        sheet=_("SHU anggota"),
                        empty=_("Tidak ada anggota dengan belanja atau simpanan pada tahun"
                                " ini."))
@@ -91,15 +91,17 @@ def _summary(result: ShuResult) -> Fields:
              (_("Anggota penerima"), str(sum(m.total > 0 for m in result.members))),
              (_("Belanja anggota"), format_rupiah(result.usaha.basis))]
     if result.modal is not None:
-        pairs.append((_("Simpanan pokok + wajib"), format_rupiah(result.modal.basis)))
-    return Fields(tuple(pairs))
+        pairs.append((_("Pokok + wajib"), format_rupiah(result.modal.basis)))
+    return Fields(tuple(pairs), columns=3)
 
 
-def _rounding(pool_name: str, extra: int) -> str:
-    return ngettext("{pool}: {n} anggota mendapat Rp1 lebih dari bagian tepatnya yang"
-                    " dibulatkan ke bawah.",
-                    "{pool}: {n} anggota mendapat Rp1 lebih dari bagian tepatnya yang"
-                    " dibulatkan ke bawah.", extra).format(pool=pool_name, n=extra)
+def _rounding(pools) -> str:
+    """``Pembulatan: 817 anggota pada jasa usaha, 3 anggota pada jasa modal mendapat Rp1
+    lebih ...``: who got the rupiah left over."""
+    counts = ", ".join(_("{n} anggota pada {pool}").format(n=pool.extra_rupiah, pool=name)
+                       for name, pool in pools)
+    return _("Pembulatan: {counts} mendapat Rp1 lebih dari bagian tepatnya yang dibulatkan"
+             " ke bawah (pecahan terbesar).").format(counts=counts)
 
 
 def note_text(result: ShuResult) -> str:
@@ -126,14 +128,16 @@ def note_text(result: ShuResult) -> str:
                        " simpanan sukarela tidak dihitung.").format(day=through))
     if result.shared:
         parts.append(_("Sisa hasil usaha dibagi ke tiap bagian menurut persennya, dan tiap"
-                       " pos anggota dibagi dalam rupiah utuh: sisa pembulatan diberikan Rp1"
-                       " kepada anggota dengan pecahan terbesar (sama besar: nomor anggota"
-                       " terkecil), sehingga jumlah bagian anggota tepat sama dengan posnya."))
-        pools = [(_("Jasa usaha"), result.usaha)]
+                       " pos anggota dibagi dalam rupiah utuh sehingga jumlah bagian anggota"
+                       " tepat sama dengan posnya (sisa pecahan sama besar: nomor anggota"
+                       " terkecil lebih dulu)."))
+        pools = [(_("jasa usaha"), result.usaha)]
         if result.modal is not None:
-            pools.append((_("Jasa modal"), result.modal))
-        parts += [_rounding(name, pool.extra_rupiah) for name, pool in pools if pool.paid]
-        parts += [_("{pool} {amount} belum dibagi karena tidak ada anggota yang memiliki"
+            pools.append((_("jasa modal"), result.modal))
+        paid = [(name, pool) for name, pool in pools if pool.paid]
+        if paid:
+            parts.append(_rounding(paid))
+        parts += [_("Pos {pool} {amount} belum dibagi karena tidak ada anggota yang memiliki"
                     " dasar pembagiannya; RAT yang memutuskan.").format(
             pool=name, amount=format_rupiah(pool.unshared)) for name, pool in pools
             if pool.unshared]
@@ -141,9 +145,12 @@ def note_text(result: ShuResult) -> str:
 
 
 def shu_document(result: ShuResult) -> Document:
-    blocks = (_summary(result), allocation_table(result), member_table(result),
+    # The page the board signs comes first; the members follow it as its attachment (for
+    # a few thousand members, dozens of pages a signature at their end would be lost in).
+    blocks = (_summary(result), allocation_table(result),
               Note(note_text(result), _("Dasar perhitungan")),
-              Signatures(((_("Ketua"), ""), (_("Bendahara"), ""), (_("Pengawas"), ""))))
+              Signatures(((_("Ketua"), ""), (_("Bendahara"), ""), (_("Pengawas"), ""))),
+              member_table(result))
     title = (_("PERHITUNGAN SHU SEMENTARA") if result.provisional
              else _("PERHITUNGAN PEMBAGIAN SHU"))
     return Document(title, blocks, period=period(result), landscape=True,
