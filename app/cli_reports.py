@@ -239,12 +239,12 @@ def _r_bankbook(db, o):
 
 
 def _r_phu(db, o):
-    from app.reports.books_reports import write_phu
+    from app.reports.statement_reports import write_phu
     return write_phu(db, o.out, o.start, o.end, o.fmt, printed_by=o.user)
 
 
 def _r_neraca(db, o):
-    from app.reports.books_reports import write_neraca
+    from app.reports.statement_reports import write_neraca
     return write_neraca(db, o.out, _as_of(db, o), o.fmt, printed_by=o.user)
 
 
