@@ -19,6 +19,7 @@ from app.models.clock import format_local, now
 from app.models.users import role_label
 from app.ui.audit_screen import AuditScreen
 from app.ui.consignment_screen import ConsignmentScreen
+from app.ui.journal_page import JournalPage
 from app.ui.members_screen import MembersScreen
 from app.ui.products_screen import ProductsScreen
 from app.ui.purchasing_screen import PurchasingScreen
@@ -28,6 +29,9 @@ from app.ui.settings_screen import SettingsScreen
 from app.ui.stock_screen import StockScreen
 from app.ui.till_screen import TillScreen
 from app.ui.users_screen import UsersScreen
+
+#: Areas with a key of their own rather than a number.
+OWN_KEYS = {"journal": "Ctrl+J"}
 
 
 class MainWindow(QMainWindow):
@@ -69,13 +73,18 @@ class MainWindow(QMainWindow):
         # (the tenth is Ctrl+0).
         if session.can("member.edit") or session.can("member.office"):
             areas.append(("members", _("Anggota"), lambda: MembersScreen(session)))
+        # The treasurer's journal has a letter of its own: a manager's eleventh area would
+        # have no number left.
+        if session.can("journal.edit"):
+            areas.append(("journal", _("Jurnal & biaya"), lambda: JournalPage(session)))
         self._factories = {}
         for number, (key, label, factory) in enumerate(areas, start=1):
-            item = QListWidgetItem(f"{label}  (Ctrl+{number % 10})")
+            sequence = OWN_KEYS.get(key, f"Ctrl+{number % 10}")
+            item = QListWidgetItem(f"{label}  ({sequence})")
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
             self._factories[key] = factory
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self)
+            shortcut = QShortcut(QKeySequence(sequence), self)
             shortcut.activated.connect(lambda row=number - 1: self.go_to(row))
         logout = QShortcut(QKeySequence("Ctrl+L"), self)
         logout.activated.connect(self.logout)

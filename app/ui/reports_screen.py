@@ -34,10 +34,12 @@ from app.i18n import _
 from app.models.clock import day_text, parse_day
 from app.models.errors import UserError
 from app.reports.aging_reports import write_ap_aging, write_ar_aging
+from app.reports.books_reports import write_cashbook, write_journal, write_trial_balance
 from app.reports.consignment_reports import write_consignment_summary
 from app.reports.daily_report import write_daily
 from app.reports.goods_reports import write_program_goods
 from app.reports.sales_reports import write_margin, write_monthly
+from app.reports.statement_reports import write_neraca, write_phu
 from app.reports.stock_lists import write_near_expiry, write_susut
 from app.reports.stock_reports import write_low_stock, write_valuation
 from app.reports.umkm_reports import write_flagship, write_readiness
@@ -100,6 +102,26 @@ def report_kinds() -> tuple[ReportKind, ...]:
         ("umur-utang", _("Umur utang pemasok"),
          _("Faktur pemasok menurut lama lewat jatuh tempo, dan utang ke penitip"),
          _as_of(write_ap_aging), ALL_FORMATS, AS_OF, finance),
+        ("buku-kas", _("Buku kas"),
+         _("Kas laci dan kas bendahara: saldo awal, tiap uang masuk dan keluar, saldo akhir"),
+         _range(write_cashbook), ALL_FORMATS, PERIOD, finance),
+        ("buku-bank", _("Buku bank"),
+         _("Rekening bank dan QRIS: masuk, keluar dan saldo, untuk dicocokkan dengan mutasi"),
+         lambda db, out, fmt, first, last, user: write_cashbook(
+             db, out, first, last, fmt, printed_by=user, book="bank"),
+         ALL_FORMATS, PERIOD, finance),
+        ("phu", _("Perhitungan hasil usaha (PHU)"),
+         _("Penjualan bersih, HPP, laba kotor, pendapatan lain, beban dan SHU periode ini"),
+         _range(write_phu), ALL_FORMATS, PERIOD, finance),
+        ("neraca", _("Neraca (posisi keuangan)"),
+         _("Aset, kewajiban dan ekuitas pada akhir hari, dengan pemeriksaan keseimbangannya"),
+         _as_of(write_neraca), ALL_FORMATS, AS_OF, finance),
+        ("neraca-saldo", _("Neraca saldo"),
+         _("Saldo awal, mutasi debit dan kredit, saldo akhir tiap akun"),
+         _range(write_trial_balance), ALL_FORMATS, PERIOD, finance),
+        ("jurnal-bendahara", _("Daftar jurnal dan biaya"),
+         _("Biaya, pendapatan lain, saldo awal dan setoran bank yang dicatat bendahara"),
+         _range(write_journal), ALL_FORMATS, PERIOD, finance),
         ("titipan-per-penitip", _("Titipan per penitip"),
          _("Penjualan titip jual, komisi, penyelesaian dan pembayaran ke tiap penitip"),
          lambda db, out, fmt, first, last, user: write_consignment_summary(

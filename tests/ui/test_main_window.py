@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from app.models.clock import format_local, now
 from app.models.settings import get_settings
 from app.ui.audit_screen import AuditScreen
-from app.ui.main_window import MainWindow
+from app.ui.main_window import OWN_KEYS, MainWindow
 from app.ui.members_screen import MembersScreen
 from app.ui.products_screen import ProductsScreen
 from app.ui.reports_screen import ReportsScreen
@@ -23,12 +23,12 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 AREAS_BY_ROLE = {
     "kasir": ["till", "products", "purchasing", "stock", "settings"],
     "bendahara": ["products", "audit", "purchasing", "stock", "consignment", "reports",
-                  "settings", "members"],
+                  "settings", "members", "journal"],
     "manajer": ["till", "products", "audit", "users", "purchasing", "stock", "consignment",
-                "reports", "settings", "members"],
+                "reports", "settings", "members", "journal"],
     "pengawas": ["products", "audit", "stock", "reports", "settings"],
     "admin": ["till", "products", "audit", "users", "purchasing", "stock", "consignment",
-              "reports", "settings", "members"],
+              "reports", "settings", "members", "journal"],
 }
 FULL_NAMES = {"kasir": "Agus Saputra", "bendahara": "Dewi Lestari", "manajer": "Siti Aminah",
               "pengawas": "Bambang Sutrisno", "admin": "Rahmat Hidayat"}
@@ -49,8 +49,9 @@ def test_the_navigation_lists_only_the_areas_the_role_may_use(login, keys, role)
     window = open_window(login, keys, role)
     assert areas(window) == AREAS_BY_ROLE[role]
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    for number, label in enumerate(labels, start=1):
-        assert label.endswith(f"(Ctrl+{number % 10})")  # the tenth area is Ctrl+0
+    for number, (key, label) in enumerate(zip(areas(window), labels, strict=True), start=1):
+        # The tenth area is Ctrl+0; the journal has Ctrl+J whatever its place.
+        assert label.endswith(f"({OWN_KEYS.get(key, f'Ctrl+{number % 10}')})")
     assert ("Log audit" in " ".join(labels)) == (role != "kasir")
 
 
@@ -87,7 +88,7 @@ def test_ctrl_number_switches_between_the_areas(login, keys, role):
     window = open_window(login, keys, role)
     expected = {"products": ProductsScreen, "audit": AuditScreen, "settings": SettingsScreen,
                 "users": UsersScreen, "till": TillScreen, "members": MembersScreen}
-    order = AREAS_BY_ROLE[role]
+    order = [key for key in AREAS_BY_ROLE[role] if key not in OWN_KEYS]   # numbered first
     for number in [1, len(order), 2]:
         keys.press(getattr(Key, f"Key_{number % 10}"), CTRL)
         key = order[number - 1]
