@@ -188,5 +188,13 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
         ours, base, read = bench_catalog.import_xlsx(Path(tmp), rows)
         report.add(f"import_xlsx_{rows // 1000}k", ours, base, target=rows)
         report.add(f"read_xlsx_{rows // 1000}k", read, None)
+
+        from app import bench_simkopdes
+
+        # A year of 300 sales a day (--quick: 20), its own shop; the name says how many.
+        ours, base, sales = bench_simkopdes.year_export(Path(tmp) / "simkopdes",
+                                                        per_day=20 if quick else 300, runs=runs)
+        report.add(f"simkopdes_export_year_{sales // 1000}k_sales", statistics.median(ours),
+                   statistics.median(base), target=5000)
     return report.rows
 

@@ -24,7 +24,7 @@ from datetime import date, datetime
 
 from app.models import members as member_register
 from app.models import personal
-from app.models.clock import from_iso, local_date, now_iso, zone
+from app.models.clock import from_iso, now_iso, zone
 from app.models.db import Database
 from app.models.member_settings import get_member_settings
 from app.models.money import QTY_SCALE, div_round_half_up
@@ -102,19 +102,22 @@ def simkopdes_tables(db: Database, date_from: date, date_to: date) -> list[Table
     members have a NIK (the region code cannot be read)."""
     first, last = check_period(db, date_from, date_to)
     start, end = day_bounds(db, first, last)
-    zone_name = get_settings(db).zone
+    # One converter for every table: a sale's lines and the sale share their moment.
+    moment = _Moments(get_settings(db).zone)
     with read_snapshot(db):
         products = _product_rows(db, end)
         catalog = {row[0]: row for row in products}
+        own = _stock_at(db, end)
         return [
-            _outlet(db, first, last),
+            _outlet(db, first, last, moment),
             Table("produk_koperasi", PRODUCTS, products),
-            Table("inventaris_produk", INVENTORY, _inventory(db, products, end, last)),
-            Table("barang_masuk_produk", GOODS_IN, _goods_in(db, catalog, start, end, zone_name)),
-            Table("barang_keluar_produk", GOODS_OUT, _goods_out(db, start, end, zone_name)),
-            Table("transaksi_penjualan", SALES, _sales(db, start, end, zone_name)),
+            Table("inventaris_produk", INVENTORY, _inventory(db, products, own, end, last)),
+            Table("barang_masuk_produk", GOODS_IN, _goods_in(db, catalog, own, start, end,
+                                                             moment)),
+            Table("barang_keluar_produk", GOODS_OUT, _goods_out(db, start, end, moment)),
+            Table("transaksi_penjualan", SALES, _sales(db, start, end, moment)),
             Table("anggota_koperasi", MEMBERS, _members(db, last)),
-            Table("simpanan_anggota", SAVINGS, _savings(db, first, last, start, end, zone_name)),
+            Table("simpanan_anggota", SAVINGS, _savings(db, first, last, start, end, moment)),
         ]
 
 
@@ -142,9 +145,8 @@ class _Moments:
         return found
 
 
-def _outlet(db: Database, first: date, last: date) -> Table:
+def _outlet(db: Database, first: date, last: date, moment: _Moments) -> Table:
     s = get_settings(db)
-    moment = _Moments(s.zone)
     return Table("gerai_koperasi", OUTLET, [(
         s.shop_code, s.shop_name, OUTLET_TYPE, s.cooperative_name, s.address, s.zone, first,
         last, moment(now_iso()), FORMAT_VERSION)])
@@ -162,22 +164,24 @@ def _product_rows(db: Database, end: str) -> list[tuple]:
 
 
 def _stock_at(db: Database, end: str) -> dict[str, tuple[int, int]]:
-    """Each product's own stock and its value at ``end``, from the ledger."""
+    """Each product's own stock and its value at ``end``, from the ledger. NOT INDEXED:
+    reading the whole ledger in order and grouping is faster than going through the
+    product index, which visits every row in another order."""
     return {r[0]: (r[1], r[2]) for r in _tuples(db, (
-        "SELECT product_id, sum(qty), sum(value) FROM stock_movements WHERE created_at < ?"
-        " GROUP BY product_id"), (end,))}
+        "SELECT product_id, sum(qty), sum(value) FROM stock_movements NOT INDEXED"
+        " WHERE created_at < ? GROUP BY product_id"), (end,))}
 
 
-def _inventory(db: Database, products: list[tuple], end: str, last: date) -> list[tuple]:
-    own = _stock_at(db, end)
+def _inventory(db: Database, products: list[tuple], own: dict, end: str, last: date
+               ) -> list[tuple]:
     consigned = dict(_tuples(db, "SELECT product_id, sum(qty) FROM consignment_movements"
                                  " WHERE created_at < ? GROUP BY product_id", (end,)))
     return [(p[0], p[1], p[2], p[5], *own.get(p[0], (0, 0)), consigned.get(p[0], 0), last)
             for p in products]
 
 
-def _goods_in(db: Database, catalog: dict, start: str, end: str, zone_name: str
-              ) -> list[tuple]:
+def _goods_in(db: Database, catalog: dict, own: dict, start: str, end: str,
+              moment: _Moments) -> list[tuple]:
     """Goods receipt lines of the period. ``jumlah_tersedia``: what of the line is still on
     the shelf at the period's end, first in first out (the product's stock then belongs to
     its newest receipts). The buying price is per base unit with the line's share of the
@@ -192,14 +196,13 @@ def _goods_in(db: Database, catalog: dict, start: str, end: str, zone_name: str
         " LEFT JOIN supplier_invoices i ON i.receipt_id = r.id"
         " WHERE r.created_at >= ? AND r.created_at < ? ORDER BY r.created_at, r.number,"
         " l.line_no"), (end, start, end))
-    on_shelf = {k: qty for k, (qty, _value) in _stock_at(db, end).items()}
+    on_shelf = {k: qty for k, (qty, _value) in own.items()}
     available = [0] * len(lines)
     for n in range(len(lines) - 1, -1, -1):      # newest first
         product_id, qty = lines[n][1], lines[n][2]
         left = on_shelf.get(product_id, 0)
         available[n] = max(0, min(qty, left))
         on_shelf[product_id] = left - qty
-    moment = _Moments(zone_name)
     rows = []
     for (number, product_id, qty, cost, supplier, note, expiry, at, total, invoiced, paid), \
             free in zip(lines, available, strict=True):
@@ -214,9 +217,8 @@ def _goods_in(db: Database, catalog: dict, start: str, end: str, zone_name: str
     return rows
 
 
-def _goods_out(db: Database, start: str, end: str, zone_name: str) -> list[tuple]:
+def _goods_out(db: Database, start: str, end: str, moment: _Moments) -> list[tuple]:
     """Every sale line of the period, returns and voids as their own negative lines."""
-    moment = _Moments(zone_name)
     return [(*r[:-1], moment(r[-1])) for r in _tuples(db, (
         "SELECT s.number, l.line_no, l.product_id, l.name, l.unit_name, l.qty, l.unit_price,"
         " l.discount + l.amount - l.net_amount, l.net_amount, p.base_unit, l.base_qty,"
@@ -227,33 +229,39 @@ def _goods_out(db: Database, start: str, end: str, zone_name: str) -> list[tuple
         " ORDER BY s.created_at, s.number, l.line_no"), (start, end))]
 
 
-def _sales(db: Database, start: str, end: str, zone_name: str) -> list[tuple]:
+def _sales(db: Database, start: str, end: str, moment: _Moments) -> list[tuple]:
     """Sales, returns and voids of the period, each with what was paid by each method. A
     sale's status is as at the period's end: voided, partly returned, or done."""
-    sums = ", ".join(f"coalesce(sum(CASE WHEN p.method = '{method}' THEN p.amount END), 0)"
-                     for method, _code in METHODS)
-    moment = _Moments(zone_name)
+    paid: dict[str, list[int]] = {}
+    column = {method: i for i, (method, _code) in enumerate(METHODS)}
+    for sale_id, method, amount in _tuples(db, (
+            "SELECT p.sale_id, p.method, p.amount FROM sales s JOIN payments p"
+            " ON p.sale_id = s.id WHERE s.created_at >= ? AND s.created_at < ?"), (start, end)):
+        paid.setdefault(sale_id, [0] * len(METHODS))[column[method]] += amount
+    reversed_by = dict(_tuples(db, (
+        "SELECT original_id, max(kind = 'void') FROM sales WHERE original_id IS NOT NULL"
+        " AND created_at < ? GROUP BY original_id"), (end,)))
+    nothing = [0] * len(METHODS)
     rows = []
-    for (number, kind, original, member_no, member_name, at, subtotal, discount, total,
-         voided, returned, *paid) in _tuples(db, (
-            "SELECT s.number, s.kind, coalesce(o.number, ''), coalesce(m.number, ''),"
-            " coalesce(m.name, ''), s.created_at, s.subtotal, s.cart_discount, s.total,"
-            " EXISTS (SELECT 1 FROM sales v WHERE v.original_id = s.id AND v.kind = 'void'"
-            "  AND v.created_at < ?),"
-            " EXISTS (SELECT 1 FROM sales v WHERE v.original_id = s.id AND v.created_at < ?),"
-            f" {sums} FROM sales s LEFT JOIN payments p ON p.sale_id = s.id"
-            " LEFT JOIN sales o ON o.id = s.original_id"
+    for (sale_id, number, kind, original, member_no, member_name, at, subtotal, discount,
+         total) in _tuples(db, (
+            "SELECT s.id, s.number, s.kind, coalesce(o.number, ''), coalesce(m.number, ''),"
+            " coalesce(m.name, ''), s.created_at, s.subtotal, s.cart_discount, s.total"
+            " FROM sales s LEFT JOIN sales o ON o.id = s.original_id"
             " LEFT JOIN members m ON m.id = s.member_id"
-            " WHERE s.created_at >= ? AND s.created_at < ?"
-            " GROUP BY s.id ORDER BY s.created_at, s.number"), (end, end, start, end)):
+            " WHERE s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at, s.number"),
+            (start, end)):
         if kind != "sale":
             status = SALE_KINDS[kind]
         else:
-            status = "dibatalkan" if voided else "diretur_sebagian" if returned else "selesai"
-        methods = ",".join(code for (_m, code), amount in zip(METHODS, paid, strict=True)
+            voided = reversed_by.get(sale_id)
+            status = ("selesai" if voided is None else "dibatalkan" if voided
+                      else "diretur_sebagian")
+        amounts = paid.get(sale_id, nothing)
+        methods = ",".join(code for (_m, code), amount in zip(METHODS, amounts, strict=True)
                            if amount)
         rows.append((number, SALE_KINDS[kind], original, member_no, member_name or "Umum",
-                     moment(at), subtotal, discount, total, *paid, methods, status))
+                     moment(at), subtotal, discount, total, *amounts, methods, status))
     return rows
 
 
@@ -284,18 +292,17 @@ def _months(first: date, last: date) -> list[str]:
     return months
 
 
-def _savings(db: Database, first: date, last: date, start: str, end: str, zone_name: str
-             ) -> list[tuple]:
+def _savings(db: Database, first: date, last: date, start: str, end: str,
+             moment: _Moments) -> list[tuple]:
     """Savings paid in and taken out in the period, and each month of the period whose
     simpanan wajib a member owed and had not paid by its end (from the month they joined;
     not for members who had left by then), at today's monthly amount."""
-    moment = _Moments(zone_name)
     rows = []
     for number, receipt, kind, period, amount, method, at in _tuples(db, (
             "SELECT m.number, s.number, s.kind, s.period, s.amount, s.method, s.created_at"
             " FROM savings_movements s JOIN members m ON m.id = s.member_id"
             " WHERE s.created_at >= ? AND s.created_at < ?"), (start, end)):
-        rows.append((number, receipt, kind, period or local_date(at, zone_name).isoformat(),
+        rows.append((number, receipt, kind, period or moment(at).date().isoformat(),
                      amount, "lunas" if amount > 0 else "ditarik", SAVINGS_METHODS[method],
                      moment(at)))
     wajib = get_member_settings(db).wajib_amount

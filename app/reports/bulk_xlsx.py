@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from io import BytesIO
-from operator import call
 from xml.sax.saxutils import escape, quoteattr
 
 TEXT, NUMBER, DECIMAL, DATE, DATETIME = "text", "number", "decimal", "date", "datetime"
@@ -30,7 +29,6 @@ _EPOCH = datetime(1899, 12, 30)
 _EPOCH_DAY = _EPOCH.date()
 #: Characters XML 1.0 cannot carry at all (a tab, a line feed and a return it can).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
        ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
 
@@ -48,14 +46,27 @@ class Sheet:
     widths: tuple[float, ...] = ()
 
 
-def _text(value: str) -> str:
-    if _SPECIAL.search(value):
-        value = escape(_CONTROL.sub("", value))
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+_BLANK = "<c/>"
+#: Rows turned into XML at a time: big enough for the column-wise work to pay, small
+#: enough that a year of sale lines never sits in memory as cell strings.
+CHUNK = 4096
 
 
-def _serial_date(value: date) -> str:
-    return str((value - _EPOCH_DAY).days)
+def _safe(values) -> bool:
+    """Whether no text of a column needs escaping (checked once for the whole chunk)."""
+    joined = "".join(filter(None, values))
+    return not ("&" in joined or "<" in joined or ">" in joined) and joined.isprintable()
+
+
+def _escaped(value: str) -> str:
+    return escape(_CONTROL.sub("", value))
+
+
+def _text_cells(values) -> list[str]:
+    if not _safe(values):
+        values = [_escaped(v) if v else v for v in values]
+    return [f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>' if v else _BLANK
+            for v in values]
 
 
 def _serial_moment(value: datetime) -> str:
@@ -63,18 +74,22 @@ def _serial_moment(value: datetime) -> str:
     return repr(delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400)
 
 
-def _cell_maker(kind: str) -> Callable[[object], str]:
+def _cells(kind: str, values) -> list[str]:
+    """One column of a chunk as cell XML: a comprehension per kind, not a call per cell."""
     if kind == TEXT:
-        return lambda v: _text(v) if v else "<c/>"
+        return _text_cells(values)
     style = _STYLE[kind]
     if kind == NUMBER:
-        return lambda v: "<c/>" if v is None else f'<c s="{style}"><v>{v}</v></c>'
+        return [_BLANK if v is None else f'<c s="{style}"><v>{v}</v></c>' for v in values]
     if kind == DECIMAL:
         whole = _STYLE[NUMBER]
-        return lambda v: (f'<c s="{style if "." in v else whole}"><v>{v}</v></c>' if v
-                          else "<c/>")
-    convert = _serial_date if kind == DATE else _serial_moment
-    return lambda v: "<c/>" if v is None else f'<c s="{style}"><v>{convert(v)}</v></c>'
+        return [f'<c s="{style if "." in v else whole}"><v>{v}</v></c>' if v else _BLANK
+                for v in values]
+    if kind == DATE:
+        return [_BLANK if v is None else f'<c s="{style}"><v>{(v - _EPOCH_DAY).days}</v></c>'
+                for v in values]
+    return [_BLANK if v is None else f'<c s="{style}"><v>{_serial_moment(v)}</v></c>'
+            for v in values]
 
 
 def _column_name(index: int) -> str:
@@ -99,14 +114,10 @@ def _sheet_parts(sheet: Sheet) -> Iterable[str]:
     yield '<sheetData><row r="1">' + "".join(
         f'<c s="1" t="inlineStr"><is><t>{escape(h)}</t></is></c>' for h in sheet.header
     ) + "</row>"
-    makers = [_cell_maker(k) for k in sheet.kinds]
-    batch: list[str] = []
-    for row in sheet.rows:
-        batch.append("<row>" + "".join(map(call, makers, row)) + "</row>")
-        if len(batch) == 2000:
-            yield "".join(batch)
-            batch.clear()
-    yield "".join(batch)
+    for start in range(0, len(sheet.rows), CHUNK):
+        columns = zip(*sheet.rows[start:start + CHUNK], strict=True)
+        cells = [_cells(kind, values) for kind, values in zip(sheet.kinds, columns, strict=True)]
+        yield "".join(["<row>" + "".join(row) + "</row>" for row in zip(*cells, strict=True)])
     yield f'</sheetData><autoFilter ref="A1:{_last_cell(sheet)}"/></worksheet>'
 
 

@@ -22,6 +22,7 @@ import io
 import os
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from app.i18n import _
@@ -40,6 +41,7 @@ def csv_folder(out: Path) -> Path:
     return out.with_name(f"{out.stem}-csv")
 
 
+@lru_cache(maxsize=8192)
 def qty_text(qty: int) -> str:
     """Thousandths as a decimal for machines: 1250 → ``1.25``, 3000 → ``3``."""
     whole, frac = divmod(abs(qty), QTY_SCALE)
@@ -51,37 +53,33 @@ _KINDS = {MONEY: bulk_xlsx.NUMBER, COUNT: bulk_xlsx.NUMBER, QTY: bulk_xlsx.DECIM
           DATE: bulk_xlsx.DATE, DATETIME: bulk_xlsx.DATETIME}
 
 
-def file_rows(table: Table) -> tuple[list, list]:
+def file_rows(table: Table, moments: dict | None = None) -> tuple[list, list]:
     """The table's rows for the CSV file and for the sheet, each value converted once:
     a quantity to its decimal text in both; a day to ISO text in the CSV (a date in the
     sheet); a moment to ISO text with the shop's offset in the CSV and to the shop's
     wall-clock time to the second in the sheet (a sheet has no time zone; the outlet row
-    names it). Text and whole numbers go as they are (None is a blank in both)."""
-    kinds = [c.kind for c in table.columns]
-    special = [(i, k) for i, k in enumerate(kinds) if k in (QTY, DATE, DATETIME)]
-    if not special:
-        return list(table.rows), list(table.rows)
-    moments: dict = {}
-    csv_rows, sheet_rows = [], []
-    for row in table.rows:
-        text, cells = list(row), list(row)
-        for i, kind in special:
-            value = row[i]
-            if value is None:
-                continue
-            if kind == QTY:
-                text[i] = cells[i] = qty_text(value)
-            elif kind == DATE:
-                text[i] = value.isoformat()
-            else:
-                pair = moments.get(value)
-                if pair is None:
-                    pair = moments[value] = (value.isoformat(timespec="seconds"),
-                                             value.replace(tzinfo=None, microsecond=0))
-                text[i], cells[i] = pair
-        csv_rows.append(text)
-        sheet_rows.append(cells)
-    return csv_rows, sheet_rows
+    names it). Text and whole numbers go as they are (None is a blank in both). Worked
+    column by column: a year of sale lines is millions of cells. ``moments`` keeps the
+    moments converted, for the next table (a sale and its lines share theirs)."""
+    if not table.rows:
+        return [], []
+    columns = list(zip(*table.rows, strict=True))
+    text_columns, sheet_columns = list(columns), list(columns)
+    for i, column in enumerate(table.columns):
+        if column.kind == QTY:
+            text_columns[i] = sheet_columns[i] = [
+                None if v is None else qty_text(v) for v in columns[i]]
+        elif column.kind == DATE:
+            text_columns[i] = [None if v is None else v.isoformat() for v in columns[i]]
+        elif column.kind == DATETIME:
+            seen = {} if moments is None else moments
+            for v in columns[i]:
+                if v is not None and v not in seen:
+                    seen[v] = (v.isoformat(timespec="seconds"),
+                               v.replace(tzinfo=None, microsecond=0))
+            text_columns[i] = [None if v is None else seen[v][0] for v in columns[i]]
+            sheet_columns[i] = [None if v is None else seen[v][1] for v in columns[i]]
+    return list(zip(*text_columns, strict=True)), list(zip(*sheet_columns, strict=True))
 
 
 def csv_bytes(table: Table, rows: list) -> bytes:
@@ -112,9 +110,9 @@ def write_simkopdes(db: Database, out, date_from, date_to, *, printed_by: User) 
     if folder.exists() and not folder.is_dir():
         raise UserError(_("{path} sudah ada dan bukan folder.").format(path=str(folder)), "path")
     tables = simkopdes_tables(db, date_from, date_to)
-    files, sheets = {}, []
+    files, sheets, moments = {}, [], {}
     for table in tables:
-        csv_rows, sheet_rows = file_rows(table)
+        csv_rows, sheet_rows = file_rows(table, moments)
         files[f"{table.name}.csv"] = csv_bytes(table, csv_rows)
         sheets.append(sheet(table, sheet_rows))
     workbook = bulk_xlsx.workbook(sheets, title="SIMKOPDES",
