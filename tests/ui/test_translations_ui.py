@@ -43,10 +43,11 @@ def test_the_products_screen_speaks_indonesian_by_default(manajer_session, qtbot
 def test_the_main_window_speaks_indonesian_by_default(manajer_session, qtbot, indonesian):
     window = MainWindow(manajer_session)
     qtbot.addWidget(window)
-    assert nav_labels(window) == ["Kasir  (Ctrl+1)", "Produk  (Ctrl+2)", "Log audit  (Ctrl+3)",
-                                  "Akun pengguna  (Ctrl+4)", "Pembelian  (Ctrl+5)",
-                                  "Stok  (Ctrl+6)", "Titipan  (Ctrl+7)",
-                                  "Laporan  (Ctrl+8)", "Pengaturan gerai  (Ctrl+9)"]
+    assert nav_labels(window)[:10] == ["Kasir  (Ctrl+1)", "Produk  (Ctrl+2)",
+                                       "Log audit  (Ctrl+3)", "Akun pengguna  (Ctrl+4)",
+                                       "Pembelian  (Ctrl+5)", "Stok  (Ctrl+6)",
+                                       "Titipan  (Ctrl+7)", "Laporan  (Ctrl+8)",
+                                       "Pengaturan gerai  (Ctrl+9)", "Anggota  (Ctrl+0)"]
     assert window.status_user.text().startswith("Pengguna: Siti Aminah (Manajer)")
     assert window.status_db.text().startswith("Basis data: ")
 
@@ -102,7 +103,7 @@ def test_the_main_window_speaks_english_when_chosen(manajer_session, qtbot, engl
     assert labels[1] == "Products  (Ctrl+2)"
     assert labels[2] == "Audit log  (Ctrl+3)"
     assert labels[3] == "User accounts  (Ctrl+4)"
-    assert labels[-1] == f"Shop settings  (Ctrl+{len(labels)})"
+    assert labels[8] == "Shop settings  (Ctrl+9)"  # areas added since come after it
     assert window.status_user.text().startswith("User: Siti Aminah")
     assert "Manajer" not in window.status_user.text()
     assert window.status_db.text().startswith("Database: ")
