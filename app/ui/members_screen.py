@@ -120,10 +120,14 @@ class MembersList(QWidget):
             format_number(m.balance), format_number(saved.get(m.id, 0)))
             for m in self.records], right=(6, 7))
         n = len(self.records)
-        self.note.setText(ngettext("{n} anggota", "{n} anggota", n).format(n=n)
-                          if n or not self.search.text().strip()
-                          else _("Tidak ada anggota yang cocok. NIK dan telepon dicari"
-                                 " hanya bila diketik lengkap."))
+        if n == LIST_LIMIT:
+            self.note.setText(_("{n} anggota pertama; ketik nama atau nomor untuk yang"
+                                " lain.").format(n=n))
+        elif n or not self.search.text().strip():
+            self.note.setText(ngettext("{n} anggota", "{n} anggota", n).format(n=n))
+        else:
+            self.note.setText(_("Tidak ada anggota yang cocok. NIK dan telepon dicari hanya"
+                                " bila diketik lengkap."))
 
     def selected(self) -> Member | None:
         row = self.table.currentRow()
