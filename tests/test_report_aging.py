@@ -23,6 +23,7 @@ from app.models.cart import Cart, add_product, set_member
 from app.models.clock import frozen_clock, zone
 from app.models.errors import PermissionDenied, UserError
 from app.models.ids import new_id
+from app.models.member_settings import MemberSettings, save_member_settings
 from app.models.money import QTY_SCALE as K
 from app.models.payables import BUCKETS, bucket_label
 from app.models.products import ProductInput, UnitInput, create_product
@@ -102,8 +103,12 @@ def sheet(book, name):
 
 
 @pytest.fixture
-def paket(shop, manajer):
-    """A parcel of staples at Rp10.000, so a bon of any ten-thousand is a number of parcels."""
+def paket(shop, manajer, demo_users):
+    """A parcel of staples at Rp10.000, so a bon of any ten-thousand is a number of parcels.
+    (The till's block on new bon while old bon is overdue is switched off: these stories
+    need bon as old as 120 days.)"""
+    save_member_settings(shop, user=demo_users["admin"],
+                         settings=MemberSettings(credit_block_days=0))
     with at(0, 7):
         return create_product(shop, user=manajer, data=ProductInput(
             name="Paket Sembako Uji", base_unit="pcs", price=10_000, cost=8_000,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,6 @@ from stdnum.id import nik as stdnum_nik
 
 from app.i18n import _
 from app.models.errors import UserError
-from app.models.ids import new_id
 
 KEY_ID = "personal.key_id"
 KEY_CHECK = "personal.key_check"
@@ -143,7 +143,9 @@ def personal_key(db) -> PersonalKey:
                 secret = nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE)
                 _write_key(key_path(key_id), secret)
         else:
-            key_id = new_id()
+            # Never from the seeded ids of a demo: two demos built with one seed must not
+            # share (or collide on) a key file.
+            key_id = secrets.token_hex(16)
             secret = nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE)
             _write_key(key_path(key_id), secret)
         key = PersonalKey(key_id, secret)
