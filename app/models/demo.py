@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.i18n import _
-from app.models import catalog, demo_consignment, demo_purchasing, stock
+from app.models import catalog, demo_consignment, demo_members, demo_purchasing, personal, stock
 from app.models import demo_history as history
 from app.models.barcodes import with_check_digit
 from app.models.clock import frozen_clock, now
@@ -222,6 +222,9 @@ def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int =
     if not 1 <= products <= 200_000:
         raise UserError(_("Jumlah produk harus antara 1 dan 200.000."), "products")
     rng = random.Random(seed)
+    # The members' personal-data key is made before the seeded ids: its id names its file,
+    # and two demos of the same seed must not share (nor clash over) one key file.
+    personal.personal_key(db)
     # A demo is made in one go on a fresh file: if the power fails, make it again.
     db.execute("PRAGMA synchronous=OFF")
     try:
@@ -251,6 +254,11 @@ def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: 
         manager = next(u for u in users if u.role == "manajer")
         catalog.import_products(db, user=manager, items=items)
         members = history.make_members(db, rng, manager)
+        treasurer = next(u for u in users if u.role == "bendahara")
+        cooperative = demo_members.DemoCooperative(
+            db, seed=seed, shop_members=members, manager=manager, treasurer=treasurer,
+            first_day=start, days=days, zone=DEMO_SETTINGS.zone) \
+            if days >= demo_members.MIN_DAYS else None
         admin = _admin(db)
         save_till_settings(db, user=admin, settings=TillSettings(qris_static=demo_static_qris()))
         product_ids = [r[0] for r in db.query("SELECT id FROM products ORDER BY rowid")]
@@ -267,7 +275,8 @@ def _build(db: Database, rng: random.Random, *, products: int, days: int, seed: 
     sales = history.run_history(db, rng=rng, plan=plan, product_ids=product_ids,
                                 pack_codes=pack_codes, cashiers=cashiers, manager=manager,
                                 members=members, first_day=start, zone=DEMO_SETTINGS.zone,
-                                buyer=buyer, consignment=producers)
+                                buyer=buyer, consignment=producers,
+                                cooperative=cooperative)
     if producers is not None:   # the morning after: the periods that ended yesterday
         producers.before_day(days, start + timedelta(days=days))
     _stock_corrections(db, rng, manager, start, days)

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from app.models import cart as carts
 from app.models.clock import ZONES, frozen_clock
 from app.models.db import Database
+from app.models.errors import UserError
+from app.models.member_money import check_bon
 from app.models.members import Member, create_member, get_member
 from app.models.money import QTY_SCALE
 from app.models.products import ProductInput
@@ -93,13 +95,15 @@ def _local(day_start_utc: datetime, zone: str, hours: float) -> datetime:
 def run_history(db: Database, *, rng: random.Random, plan, product_ids: list[str],
                 pack_codes: list[list[str]], cashiers: list[User], manager: User,
                 members: list[Member], first_day: datetime, zone: str, buyer=None,
-                consignment=None) -> int:
+                consignment=None, cooperative=None) -> int:
     """Play the plan through the till's own domain calls; returns the number of sales.
 
     ``buyer`` (demo_purchasing.DemoBuyer) orders and receives goods between the days and
     takes members' pre-orders at the till once the shift is open. ``consignment``
     (demo_consignment.DemoConsignment) takes producers' goods in and settles between the
-    days, and adds consigned goods to some of the customers' baskets."""
+    days, and adds consigned goods to some of the customers' baskets. ``cooperative``
+    (demo_members.DemoCooperative) takes members' savings and bon at the till and the
+    office and keeps the treasurer's journal, between the sales."""
     count = 0
     for day, sales in enumerate(plan):
         midnight = first_day + timedelta(days=day)
@@ -108,6 +112,8 @@ def run_history(db: Database, *, rng: random.Random, plan, product_ids: list[str
             buyer.before_day(day, midnight)
         if consignment is not None:
             consignment.before_day(day, midnight)
+        if cooperative is not None:
+            cooperative.before_day(day, midnight)
         with frozen_clock(_local(midnight, zone, 7.5)):
             open_shift(db, user=cashier, till=TILL, opening_float=300_000)
         if buyer is not None:
@@ -115,6 +121,8 @@ def run_history(db: Database, *, rng: random.Random, plan, product_ids: list[str
                 buyer.at_the_till(day, len(plan), cashier=cashier, till=TILL, members=members)
         minutes = sorted(rng.uniform(8 * 60, 20 * 60) for _ in sales)
         for minute, lines in zip(minutes, sales, strict=True):
+            if cooperative is not None:
+                cooperative.until(minute / 60, cashier=cashier, till=TILL)
             with frozen_clock(_local(midnight, zone, minute / 60)):
                 extra = consignment.basket() if consignment is not None else ()
                 result = _sell(db, rng, lines, product_ids, pack_codes, cashier, members, extra)
@@ -131,6 +139,8 @@ def run_history(db: Database, *, rng: random.Random, plan, product_ids: list[str
                 if extra:
                     consignment.after_sale(result.sale_id, cashier=cashier, till=TILL,
                                            supervisor=manager)
+        if cooperative is not None:
+            cooperative.until(21, cashier=cashier, till=TILL)
         with frozen_clock(_local(midnight, zone, 21)):
             shift = db.scalar("SELECT id FROM shifts WHERE till = ? AND closed_at IS NULL",
                               (TILL,))
@@ -165,7 +175,7 @@ def _sell(db, rng, lines, product_ids, pack_codes, cashier, members, extra=()):
     if cart is None:
         return None
     roll, total = rng.random(), cart.total
-    if cart.member_id and roll < 0.3 and get_member(db, cart.member_id).credit_left >= total:
+    if cart.member_id and roll < 0.3 and _bon_allowed(db, cart.member_id, total):
         payments = [PaymentInput("bon", total)]
     elif roll < 0.45:
         payments = [PaymentInput("qris", total, f"QR{rng.randrange(10**8, 10**9)}")]
@@ -174,6 +184,16 @@ def _sell(db, rng, lines, product_ids, pack_codes, cashier, members, extra=()):
     else:
         payments = [PaymentInput("cash", rng.choice(quick_cash_amounts(total)))]
     return complete_sale(db, user=cashier, till=TILL, cart=cart, payments=payments)
+
+
+def _bon_allowed(db, member_id: str, total: int) -> bool:
+    """Within the member's limit and no bon overdue: else the till refuses the bon and the
+    member pays another way."""
+    try:
+        check_bon(db, get_member(db, member_id), total)
+    except UserError:
+        return False
+    return True
 
 
 def _within_quotas(db, rng, cart: carts.Cart, members: list[Member]) -> carts.Cart | None:
