@@ -196,5 +196,12 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
                                                         per_day=20 if quick else 300, runs=runs)
         report.add(f"simkopdes_export_year_{sales // 1000}k_sales", statistics.median(ours),
                    statistics.median(base), target=5000)
+
+        from app import bench_books
+
+        # The treasurer's monthly report and neraca + PHU on that same year's shop, reopened.
+        for name, ours, base, target in bench_books.year_figures(
+                Path(tmp) / "simkopdes" / "simkopdes.db", Path(tmp), runs):
+            report.add(name, statistics.median(ours), statistics.median(base), target=target)
     return report.rows
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.i18n import _
-from app.models import catalog, demo_consignment, demo_members, demo_purchasing, personal, stock
+from app.models import catalog, demo_consignment, demo_members, demo_purchasing, stock
 from app.models import demo_history as history
 from app.models.barcodes import with_check_digit
 from app.models.clock import frozen_clock, now
@@ -222,9 +222,6 @@ def build_demo(db: Database, *, products: int = 500, days: int = 30, seed: int =
     if not 1 <= products <= 200_000:
         raise UserError(_("Jumlah produk harus antara 1 dan 200.000."), "products")
     rng = random.Random(seed)
-    # The members' personal-data key is made before the seeded ids: its id names its file,
-    # and two demos of the same seed must not share (nor clash over) one key file.
-    personal.personal_key(db)
     # A demo is made in one go on a fresh file: if the power fails, make it again.
     db.execute("PRAGMA synchronous=OFF")
     try:

@@ -182,8 +182,8 @@ class DemoCooperative:
         self._schedule_on(pokok_day, pokok_hours or rng.uniform(9, 14), self._office(
             lambda: member_money.deposit(self.db, user=self.treasurer, member_id=member.id,
                                          kind="pokok", amount=50_000 if halves else None)))
-        if halves:
-            self._schedule_on(pokok_day + 14, rng.uniform(9, 14), self._office(
+        if halves:      # the rest by the history's last day, at the latest
+            self._schedule_on(min(pokok_day + 14, self.days - 1), 14.5, self._office(
                 lambda: member_money.deposit(self.db, user=self.treasurer,
                                              member_id=member.id, kind="pokok")))
         if self.day > 0:
@@ -406,21 +406,29 @@ class DemoCooperative:
         month = f"{MONTHS[today.month - 1]} {today.year}"
         if today.day == 5:
             self._expense(10.0, "6103", RENT, f"Sewa bangunan gerai (aset desa) bulan {month}",
-                          "transfer")
+                          "transfer", f"TRF{rng.randrange(10**7, 10**8)}")
         if today.day == 8:
             self._expense(11.0, "6105", rng.randrange(80, 260) * 1000,
                           "Kertas struk, kantong plastik dan ATK", "cash")
         if today.day == 20:
             bill = rng.randrange(350_000, 600_000)
             method = rng.choice(("cash", "transfer"))
-            self._expense(10.2, "6101", bill, f"Listrik PLN gerai bulan {month}", method)
+            reference = f"TRF{rng.randrange(10**7, 10**8)}" if method == "transfer" else ""
+            memo = f"Listrik PLN gerai bulan {month}"
+            self._expense(10.2, "6101", bill, memo, method, reference)
             if not self.mistaken and self.day >= 10:
-                self.mistaken = True
-                self._expense(10.25, "6101", bill, f"Listrik PLN gerai bulan {month}", method,
-                              twice=True)
+                self.mistaken = True      # the same bill, slip and all, typed in twice
+                self._expense(10.25, "6101", bill, memo, method, reference, twice=True)
         if today.day == 28:
+            # The month's honor; for the month the shop opened in, its days only.
+            opened = self.first_day.date()
+            worked = HONOR
+            if (opened.year, opened.month) == (today.year, today.month) and opened.day > 1:
+                days_in_month = _month_end(today).day
+                worked = HONOR * (days_in_month - opened.day + 1) // days_in_month // 1000 * 1000
+                month = f"{month} (sejak {opened:%d/%m})"
             for n, cashier in enumerate(self.cashiers):
-                self._expense(14.0 + n / 20, "6102", HONOR,
+                self._expense(14.0 + n / 20, "6102", worked,
                               f"Honor kasir {cashier.full_name} bulan {month}", "cash")
         if today.weekday() == 5:
             self._expense(9.5, "6104", rng.randrange(8, 25) * 5_000,
@@ -428,10 +436,8 @@ class DemoCooperative:
         if today.weekday() in (1, 4) and self.day > 0:
             self._schedule_on(self.day, 10.5, self._office(self._to_bank))
 
-    def _expense(self, hours: float, account: str, amount: int, memo: str, method: str, *,
-                 twice: bool = False) -> None:
-        reference = f"TRF{self.rng.randrange(10**7, 10**8)}" if method == "transfer" else ""
-
+    def _expense(self, hours: float, account: str, amount: int, memo: str, method: str,
+                 reference: str = "", *, twice: bool = False) -> None:
         def pay():
             entry = books.record_expense(self.db, user=self.treasurer, day=self.today,
                                          account=account, amount=amount, method=method,
