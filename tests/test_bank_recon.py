@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -176,8 +177,8 @@ def test_the_shops_own_payments_match_but_a_foreign_line_and_a_missing_one(
     for m in rec.matched:
         assert m.line.amount == m.item.amount
         if m.rule == BY_REFERENCE:
-            written = (m.line.description + m.line.reference).upper().replace(" ", "")
-            assert any(k.upper() in written
+            written = re.sub(r"\W", "", m.line.description + m.line.reference).upper()
+            assert any(re.sub(r"\W", "", k).upper() in written
                        for k in [m.item.number, *m.item.reference.split()] if len(k) >= 4)
     # Each side matched at most once.
     assert len({m.line.line_no for m in rec.matched}) == len(rec.matched)
@@ -237,6 +238,31 @@ def test_a_broken_statement_is_refused_whole_and_nothing_is_written(
         write_bank_recon(shop, out, broken, *period, printed_by=bendahara)
     assert list(out.parent.iterdir()) == []
     assert snapshot(shop) == before
+
+
+def test_the_amount_alone_matches_only_when_neither_side_has_another_choice(
+        shop, bendahara, period):
+    one, two, three = list_members(shop)[2:5]
+    for member, reference in ((one, "SAV-A-1001"), (two, "SAV-B-2002")):
+        member_money.deposit(shop, user=bendahara, member_id=member.id, kind="sukarela",
+                             amount=250_000, method="transfer", reference=reference)
+    member_money.deposit(shop, user=bendahara, member_id=three.id, kind="sukarela",
+                         amount=123_457, method="transfer", reference="SAV-C-3003")
+    today = period[1]
+    lines = [StatementLine(1, today, "SETORAN TUNAI", "", 250_000),      # two items fit
+             StatementLine(2, today, "SETORAN", "", 123_457),             # two lines fit
+             StatementLine(3, today - timedelta(days=1), "SETORAN", "", 123_457)]
+    rec = reconcile(shop, lines, *period)
+    assert rec.matched == ()
+    assert [s.line_no for s in rec.unmatched_statement] == [1, 2, 3]
+    # With the reference written, each finds its own.
+    lines = [StatementLine(1, today, "SETORAN sav-b-2002", "", 250_000),
+             StatementLine(2, today, "SETORAN", "SAV C 3003", 123_457),
+             StatementLine(3, today, "SETORAN TUNAI", "", 250_000)]
+    rec = reconcile(shop, lines, *period)
+    found = {m.line.line_no: (m.item.reference, m.rule) for m in rec.matched}
+    assert found == {1: ("SAV-B-2002", BY_REFERENCE), 2: ("SAV-C-3003", BY_REFERENCE),
+                     3: ("SAV-A-1001", BY_AMOUNT_DATE)}
 
 
 def test_a_statement_line_outside_the_period_is_set_apart(shop, period):

@@ -6,7 +6,8 @@ on the bank account (1110).
 
 A statement line and a book item match when their amounts are equal and the book's
 reference (or its document number) is written in the line's reference or description,
-ignoring case and spaces. What is left is then matched on the amount alone when exactly one
+ignoring case, spaces and punctuation (banks drop the dashes of ``KDMP017-261130-0042`` in
+a transfer's message). What is left is then matched on the amount alone when exactly one
 book item and one line of that amount lie within three days of each other; such a match is
 flagged, for the treasurer to look at. Each line and each item is matched at most once.
 Whatever stays unmatched on either side is what the treasurer chases.
@@ -67,7 +68,7 @@ _SUMMARY_WORDS = ("saldo awal", "saldo akhir", "opening balance", "closing balan
                   "mutasi debet", "mutasi kredit", "total", "jumlah", "saldo")
 _DAY_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y",
                 "%d-%m-%y")
-_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -408,7 +409,7 @@ def book_items(db: Database, date_from: date, date_to: date) -> list[BookItem]:
 
 
 def _squeezed(text: str) -> str:
-    return _SPACES.sub("", text).upper()
+    return _NOT_ALNUM.sub("", text).upper()
 
 
 def _keys(item: BookItem) -> list[str]:

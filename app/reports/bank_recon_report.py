@@ -152,8 +152,8 @@ def summary(rec: Reconciliation) -> Fields:
 def explanation() -> Note:
     return Note(_(
         "Mutasi bank dan catatan buku cocok bila jumlahnya sama dan nomor referensi atau"
-        " nomor dokumen di buku tertulis di referensi atau keterangan mutasi (huruf besar/kecil"
-        " dan spasi diabaikan). Sisanya dicocokkan menurut jumlah saja bila hanya ada satu"
+        " nomor dokumen di buku tertulis di referensi atau keterangan mutasi (huruf besar/kecil,"
+        " spasi dan tanda baca diabaikan). Sisanya dicocokkan menurut jumlah saja bila hanya ada satu"
         " pasangan dalam {days} hari: periksa baris \"{rule}\". Buku: QRIS dan transfer di"
         " kasir (retur sebagai uang keluar), bayar bon QRIS/transfer, simpanan, pembayaran"
         " pemasok dan penitip lewat transfer, dan jurnal pada akun bank 1110. Mutasi bank dari"
