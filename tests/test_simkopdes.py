@@ -274,3 +274,15 @@ def test_a_cashier_may_not_export_and_the_file_must_be_a_workbook(shop, kasir, b
                                        (-2000, "-2"), (1, "0.001"), (0, "0")])
 def test_quantities_are_decimals_with_a_dot(qty, text):
     assert qty_text(qty) == text
+
+
+def test_without_the_personal_data_key_the_export_is_refused(shop, bendahara, folder, planted,
+                                                             period, monkeypatch, tmp_path):
+    """The region code comes from the sealed NIK: without the key nothing is exported
+    rather than members without their region."""
+    empty = tmp_path / "no-keys"
+    empty.mkdir()
+    monkeypatch.setenv("GERAI_KEY_DIR", str(empty))
+    with pytest.raises(UserError, match="Kunci data pribadi"):
+        export(shop, bendahara, folder, period)
+    assert list(folder.iterdir()) == []
