@@ -371,6 +371,8 @@ def test_a_reversed_or_unfinished_period_a_wrong_format_or_a_cashier_gets_no_fil
             writer(shop, out / "x.doc", today, today, "doc", printed_by=bendahara)
         with pytest.raises(PermissionDenied):
             writer(shop, out / "x.pdf", today, today, printed_by=kasir)
+    with pytest.raises(UserError, match="kas atau bank"):
+        write_cashbook(shop, out / "k.pdf", today, today, printed_by=bendahara, book="laci")
     with pytest.raises(UserError, match="belum terjadi"):
         write_neraca(shop, out / "n.pdf", tomorrow, printed_by=bendahara)
     with pytest.raises(PermissionDenied):

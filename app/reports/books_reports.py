@@ -18,6 +18,7 @@ from app.models import books, ledger
 from app.models.books import JournalEntry
 from app.models.clock import now_iso
 from app.models.db import Database
+from app.models.errors import UserError
 from app.models.money import format_rupiah
 from app.models.report_sales import check_period
 from app.models.settings import get_settings
@@ -112,9 +113,9 @@ def write_cashbook(db: Database, out, date_from, date_to, fmt: str = "pdf", *,
                    printed_by: User, book: str = "cash") -> Path:
     """Buku kas (``book="cash"``: the drawer and the treasurer's cash) or buku bank
     (``book="bank"``) of the days ``date_from``..``date_to``: PDF, XLSX or CSV."""
-    first, last = begin_report(db, out, fmt, printed_by, date_from, date_to)
     if book not in BOOKS:
-        raise ValueError(f"unknown book {book!r}")
+        raise UserError(_("Buku harus kas atau bank."), "book")
+    first, last = begin_report(db, out, fmt, printed_by, date_from, date_to)
     found = ledger.cash_book(db, first, last, BOOKS[book])
     table = cashbook_table(found)
     pairs = [(_("Saldo awal"), format_rupiah(found.opening)),
