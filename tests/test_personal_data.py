@@ -25,7 +25,7 @@ PHONE_DIGITS = "6281234567890"
 
 
 def _plain_variants() -> list[bytes]:
-    return [NIK.encode(), PHONE.encode(), PHONE_DIGITS.encode(), "81234567890".encode(),
+    return [NIK.encode(), PHONE.encode(), PHONE_DIGITS.encode(), b"81234567890",
             NIK.encode("utf-16-le")]
 
 

@@ -105,9 +105,7 @@ def run_checks(db: Database) -> list[CheckResult]:
 def _book_checks(db: Database) -> list[CheckResult]:
     """Savings balances equal their ledger; every journal entry balances; the books' own
     figures for stock, bon and producers equal those ledgers; and the neraca balances."""
-    from app.models import ledger, member_money
-
-    from app.models import personal
+    from app.models import ledger, member_money, personal
 
     found = []
     key_path, key_ok = personal.key_status(db)
