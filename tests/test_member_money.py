@@ -227,3 +227,13 @@ def test_savings_mismatch_is_found(shop, member, demo_users):
     assert not member_money.savings_mismatches(shop)
     shop.execute("UPDATE savings_balances SET balance = balance + 1")
     assert member_money.savings_mismatches(shop)
+
+
+@pytest.mark.parametrize("code", ["1101", "1120", "1130", "2101", "2102", "2103", "2104",
+                                  "3101", "3102"])
+def test_the_journal_keeps_off_accounts_other_ledgers_keep(shop, demo_users, snapshot, code):
+    from app.models import books
+
+    refused(shop, snapshot, lambda: books.record_entry(
+        shop, user=demo_users["bendahara"], day=None, kind="adjustment", memo="Koreksi",
+        lines=[(code, 10_000), ("3201", -10_000)]), match="bukan lewat jurnal")

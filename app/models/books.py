@@ -33,6 +33,10 @@ SALES, SALES_RETURNS, OTHER_INCOME, CASH_OVER = "4101", "4102", "4201", "4202"
 COGS, STOCK_LOSS, CASH_SHORT, CONSIGNMENT_LOSS, OTHER_EXPENSE, ROUNDING = (
     "5101", "6106", "6107", "6108", "6109", "6110")
 CASH = (CASH_DRAWER, CASH_OFFICE)
+#: Accounts whose balance is another ledger's (the drawer, bon, stock, suppliers, producers,
+#: savings, pre-order deposits): a hand entry on them would set the books apart from it.
+KEPT_ELSEWHERE = (CASH_DRAWER, RECEIVABLE, INVENTORY, PAYABLE, CONSIGNOR, SUKARELA, DEPOSITS,
+                  POKOK, WAJIB)
 #: How money is paid out of or into the office: cash from the treasurer's box, or the bank.
 PAY_ACCOUNTS = {"cash": CASH_OFFICE, "transfer": BANK}
 
@@ -171,6 +175,10 @@ def record_entry(db: Database, *, user: User, day, kind: str, memo: str,
     for code, value in lines:
         if code not in known:
             raise UserError(_("Akun {code} tidak ada.").format(code=code), "account")
+        if code in KEPT_ELSEWHERE:
+            raise UserError(_("Akun {code} {name} diisi oleh transaksinya sendiri (kasir, stok,"
+                              " pemasok, penitip, simpanan), bukan lewat jurnal.").format(
+                                  code=code, name=known[code].name), "account")
         if not known[code].active and reverses is None:
             raise UserError(_("Akun {code} tidak aktif.").format(code=code), "account")
         value = parse_rupiah(value, field="amount", what=_("Jumlah"), allow_negative=True,
