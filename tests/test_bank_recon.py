@@ -134,7 +134,8 @@ def indonesian_csv(lines) -> str:
     for day, text, reference, value in lines:
         out.append(f"{day:%d/%m/%Y};{text};{reference};{amount(value)};"
                    f"{'CR' if value > 0 else 'DB'};10.000.000,00")
-    out += ["", "Saldo Awal;;;;;1.000.000,00", "Saldo Akhir;;;;;10.000.000,00"]
+    out += ["", "Saldo Awal;;;;;1.000.000,00", "Mutasi Kredit : 12.000.000,00",
+            "Saldo Akhir;;;;;10.000.000,00"]
     return "\r\n".join(out) + "\r\n"
 
 

@@ -315,8 +315,8 @@ def _statement_row(line_no: int, cells: list[str], columns: dict[str, int]
     if not any(c.strip() for c in cells):
         return None
     day_text = _cell(cells, columns, "day")
-    if not day_text and _word(cells[0] if cells else "") in _SUMMARY_WORDS or \
-            _word(day_text) in _SUMMARY_WORDS:
+    first = _word(day_text or (cells[0] if cells else ""))
+    if first.startswith(_SUMMARY_WORDS):
         return None            # the statement's own totals under the lines
     if day_text.strip("'\"").upper() == "PEND":
         return None            # pending at the bank: not booked yet
