@@ -39,10 +39,13 @@ from app.reports.consignment_reports import write_consignment_summary
 from app.reports.daily_report import write_daily
 from app.reports.goods_reports import write_program_goods
 from app.reports.sales_reports import write_margin, write_monthly
+from app.reports.shu_report import write_shu
+from app.reports.simkopdes_export import write_simkopdes
 from app.reports.statement_reports import write_neraca, write_phu
 from app.reports.stock_lists import write_near_expiry, write_susut
 from app.reports.stock_reports import write_low_stock, write_valuation
 from app.reports.umkm_reports import write_flagship, write_readiness
+from app.ui.bank_recon_dialog import BankReconDialog
 from app.ui.report_files import save_report
 from app.ui.session import Session
 from app.ui.stock_pages import back_to, status_label, today
@@ -122,6 +125,18 @@ def report_kinds() -> tuple[ReportKind, ...]:
         ("jurnal-bendahara", _("Daftar jurnal dan biaya"),
          _("Biaya, pendapatan lain, saldo awal dan setoran bank yang dicatat bendahara"),
          _range(write_journal), ALL_FORMATS, PERIOD, finance),
+        ("shu", _("SHU tahun buku"),
+         _("Sisa hasil usaha tahun dari tanggal yang dipilih, dibagi menurut AD/ART; bagian"
+           " tiap anggota dari belanja dan simpanannya (tahun berjalan: sementara)"),
+         lambda db, out, fmt, _first, last, user: write_shu(
+             db, out, last.year, fmt, printed_by=user),
+         ALL_FORMATS, AS_OF, finance),
+        ("simkopdes", _("Ekspor SIMKOPDES"),
+         _("Produk, stok, barang masuk dan keluar, penjualan, anggota (NIK disamarkan) dan"
+           " simpanan dalam tabel SIMKOPDES: satu XLSX dan satu CSV per tabel"),
+         lambda db, out, _fmt, first, last, user: write_simkopdes(
+             db, out, first, last, printed_by=user),
+         ("xlsx",), PERIOD, finance),
         ("titipan-per-penitip", _("Titipan per penitip"),
          _("Penjualan titip jual, komisi, penyelesaian dan pembayaran ke tiap penitip"),
          lambda db, out, fmt, first, last, user: write_consignment_summary(
@@ -273,6 +288,9 @@ class ReportsScreen(QWidget):
         self.format.setObjectName("report_format")
         self.format.setMinimumWidth(200)
         self.format.setMaximumWidth(260)
+        self._preferred_format = "pdf"
+        self.format.activated.connect(
+            lambda _i: setattr(self, "_preferred_format", self.format.currentData()))
         self.error = FieldError()
         self.save_button = key_button(_("Simpan…"), "Ctrl+S", self, self.save)
         self.save_button.setObjectName("report_save")
@@ -286,6 +304,11 @@ class ReportsScreen(QWidget):
         self.form.addRow(_("Format"), self.format)
         save_row = QHBoxLayout()
         save_row.addWidget(self.save_button)
+        if session.can("report.finance"):
+            self.bank_button = key_button(_("Cocokkan mutasi bank…"), "Ctrl+B", self,
+                                          self.reconcile_bank)
+            self.bank_button.setObjectName("report_bank_recon")
+            save_row.addWidget(self.bank_button)
         save_row.addStretch()
         self.form.addRow("", save_row)
         options = QVBoxLayout()
@@ -317,6 +340,10 @@ class ReportsScreen(QWidget):
         else:
             self.title.setText(_("Tidak ada laporan yang dapat Anda cetak."))
             self._show_options(-1)
+
+    def reconcile_bank(self) -> None:
+        """The bank's statement CSV against the books' bank money (its own dialog)."""
+        BankReconDialog(self.session, self).exec()
 
     def _day_field(self, name: str, day: date) -> QLineEdit:
         field = QLineEdit(day_text(day))
@@ -360,7 +387,9 @@ class ReportsScreen(QWidget):
         self.to_label.setText(_("Per tanggal") if period == AS_OF else _("Sampai tanggal"))
         self.title.setText(kind.title)
         self.description.setText(kind.description)
-        chosen = self.format.currentData()
+        # The format the person last picked stays picked where the report has it (passing
+        # over an XLSX-only report does not change it).
+        chosen = self._preferred_format
         self.format.clear()
         for fmt in kind.formats:
             self.format.addItem(format_label(fmt), fmt)
