@@ -56,33 +56,51 @@ _PAY = "CASE {m} WHEN 'cash' THEN '1102' ELSE '1110' END"
 _IN_DRAWER = "({t}.shift_id IS NOT NULL AND {t}.method = 'cash')"
 
 
-def _sql() -> str:
-    """Every source's lines between :since and :until (journal entries by their own date,
-    :d0..:d1). Columns: day, at, source, doc_id, number, memo, account, amount."""
-    s = "s.created_at >= :since AND s.created_at < :until"
-    sale_doc = ("date(s.created_at, :off) AS day, max(s.created_at) AS at, 'sales' AS source,"
-                " s.shift_id AS doc_id, sh.number AS number, '' AS memo")
-    sales_from = "sales s JOIN shifts sh ON sh.id = s.shift_id"
-    return f"""
-    SELECT {sale_doc}, CASE p.method WHEN 'cash' THEN '1101' WHEN 'bon' THEN '1120'
-           WHEN 'deposit' THEN '2104' ELSE '1110' END AS account, sum(p.amount) AS amount
-      FROM {sales_from} JOIN payments p ON p.sale_id = s.id WHERE {s} GROUP BY 1, 4, 7
-    UNION ALL
-    SELECT {sale_doc}, CASE s.kind WHEN 'sale' THEN '4101' ELSE '4102' END, -sum(s.total)
-      FROM {sales_from} WHERE {s} GROUP BY 1, 4, 7
-    UNION ALL
-    SELECT {sale_doc}, '5101', sum(l.cost)
-      FROM {sales_from} JOIN sale_lines l ON l.sale_id = s.id WHERE {s} GROUP BY 1, 4
-    UNION ALL
-    SELECT {sale_doc}, '1130', sum(m.value)
-      FROM {sales_from} JOIN stock_movements m ON m.doc_type IN ('sale', 'return', 'void')
-       AND m.doc_id = s.id WHERE {s} GROUP BY 1, 4
-    UNION ALL
-    SELECT {sale_doc}, '2102', -sum(c.due)
-      FROM {sales_from} JOIN consignment_movements c ON c.doc_type IN ('sale', 'return')
-       AND c.doc_id = s.id WHERE {s} GROUP BY 1, 4
+_SALES_KEY = ("date(s.created_at, :off) AS day, max(s.created_at) AS at, s.shift_id,"
+              " sh.number")
+_SALES_FROM = ("sales s JOIN shifts sh ON sh.id = s.shift_id"
+               " {join} WHERE s.created_at >= :since AND s.created_at < :until")
+_METHOD_ACCOUNTS = {"cash": "1101", "bon": "1120", "deposit": "2104", "qris": "1110",
+                    "transfer": "1110"}
 
-    UNION ALL
+
+def _sales_rows(db: Database, params: dict) -> list[tuple]:
+    """The sales of each shift and day as one entry, read in three passes (a year is a
+    hundred thousand sales): money in by payment method against sales (returns and voids
+    apart), the cost of the goods against the stock — or, for consigned goods, against
+    what the producers are owed."""
+    rows = []
+    for r in db.query(
+            f"SELECT {_SALES_KEY}, p.method, s.kind <> 'sale', sum(p.amount)"
+            f" FROM {_SALES_FROM.format(join='JOIN payments p ON p.sale_id = s.id')}"
+            " GROUP BY 1, 3, 5, 6", params):
+        day, at, shift_id, number, method, back, amount = tuple(r)
+        head = (day, at, "sales", shift_id, number, "")
+        rows.append((*head, _METHOD_ACCOUNTS[method], amount))
+        rows.append((*head, books.SALES_RETURNS if back else books.SALES, -amount))
+    due = {(r[0], r[1]): r[2] for r in db.query(
+        "SELECT date(s.created_at, :off), s.shift_id, sum(c.due) FROM consignment_movements c"
+        " JOIN sales s ON s.id = c.doc_id WHERE c.kind IN ('sale', 'sale_return')"
+        " AND s.created_at >= :since AND s.created_at < :until GROUP BY 1, 2", params)}
+    for r in db.query(f"SELECT {_SALES_KEY}, sum(l.cost)"
+                      f" FROM {_SALES_FROM.format(join='JOIN sale_lines l ON l.sale_id = s.id')}"
+                      " GROUP BY 1, 3", params):
+        day, at, shift_id, number, cost = tuple(r)
+        head = (day, at, "sales", shift_id, number, "")
+        owed = due.get((day, shift_id), 0)
+        rows.append((*head, books.COGS, cost))
+        rows.append((*head, books.INVENTORY, -(cost - owed)))
+        rows.append((*head, books.CONSIGNOR, -owed))
+    return rows
+
+
+def _sql() -> str:
+    """Every other source's lines between :since and :until (journal entries by their own
+    date, :d0..:d1). Columns: day, at, source, doc_id, number, memo, account, amount.
+    (The cost of own goods sold is what their stock movements took out of the stock's
+    value — sales write it so — and ``gerai check`` proves the stock account equals the
+    stock's value.)"""
+    return """
     SELECT date(r.created_at, :off), r.created_at, 'receipt', r.id, r.number, su.name, '1130',
            sum(m.value)
       FROM goods_receipts r JOIN suppliers su ON su.id = r.supplier_id
@@ -220,15 +238,15 @@ def lines(db: Database, date_from: date | None = None, date_to: date | None = No
           ) -> list[Line]:
     """Every ledger line of the shop's days ``date_from``..``date_to`` (None: open), in
     order, each document balanced (its rounding, if any, on 6110)."""
-    rows = db.query(f"SELECT * FROM ({_sql()} UNION ALL {_sql_members()})"
-                    " WHERE amount <> 0 ORDER BY 1, 2, 4",
-                    _params(db, date_from, date_to))
+    params = _params(db, date_from, date_to)
+    rows = [tuple(r) for r in db.query(f"{_sql()} UNION ALL {_sql_members()}", params)]
+    rows = [r for r in rows + _sales_rows(db, params) if r[7]]
     found: list[Line] = []
     per_doc: dict[tuple, int] = defaultdict(int)
     first: dict[tuple, Line] = {}
     for r in rows:
         r = dict(zip(("day", "at", "source", "doc_id", "number", "memo", "account", "amount"),
-                     tuple(r), strict=True))
+                     r, strict=True))
         memo = _MEMO[r["source"]](r)
         line = Line(r["day"], r["at"], r["source"], r["doc_id"], r["number"], memo,
                     r["account"], r["amount"])
