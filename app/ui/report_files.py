@@ -23,10 +23,12 @@ FILTERS = {"pdf": "PDF (*.pdf)", "xlsx": "Excel (*.xlsx)", "csv": "CSV (*.csv)"}
 
 
 def save_report(parent: QWidget, db: Database, title: str, suggested: str,
-                write: Callable[[Database, Path, str], Path], formats=("pdf",)) -> Path | None:
+                write: Callable[[Database, Path, str], Path], formats=("pdf",), *,
+                in_place: bool = False) -> Path | None:
     """Ask where to save ``suggested`` (its extension picks the format), make it with
     ``write(db, path, format)`` on a worker thread and open it in the system's viewer;
-    None when cancelled or refused (the refusal is shown)."""
+    None when cancelled or refused (the refusal is shown). ``in_place``: the writer is
+    atomic by itself and writes files beside the one named, so it gets the real path."""
     filters = ";;".join(FILTERS[f] for f in formats)
     name, chosen = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     if not name:
@@ -36,10 +38,12 @@ def save_report(parent: QWidget, db: Database, title: str, suggested: str,
         fmt = next((f for f in formats if FILTERS[f] == chosen), formats[0])
         name += "." + fmt
     target = Path(name)
-    part = target.with_name(f".{target.stem}.{os.getpid()}.part{target.suffix}")
+    part = target if in_place else target.with_name(
+        f".{target.stem}.{os.getpid()}.part{target.suffix}")
 
     def drop(_result=None) -> None:
-        part.unlink(missing_ok=True)
+        if not in_place:
+            part.unlink(missing_ok=True)
 
     try:
         done, _path = run_operation(
@@ -48,7 +52,8 @@ def save_report(parent: QWidget, db: Database, title: str, suggested: str,
         if not done:
             drop()
             return None
-        os.replace(part, target)
+        if not in_place:
+            os.replace(part, target)
     except Exception as e:  # noqa: BLE001 - a refusal is shown, anything else logged too
         drop()
         on_error(parent, e)

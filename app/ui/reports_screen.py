@@ -67,6 +67,9 @@ class ReportKind:
     formats: tuple[str, ...]
     period: str                   # PERIOD, AS_OF or NOW
     permission: str
+    #: The writer saves atomically by itself, with files beside the one named (SIMKOPDES's
+    #: CSV folder): it gets the chosen path, not a temporary one.
+    in_place: bool = False
 
     def file_name(self, first: date | None, last: date, fmt: str) -> str:
         if self.period == PERIOD:
@@ -136,7 +139,7 @@ def report_kinds() -> tuple[ReportKind, ...]:
            " simpanan dalam tabel SIMKOPDES: satu XLSX dan satu CSV per tabel"),
          lambda db, out, _fmt, first, last, user: write_simkopdes(
              db, out, first, last, printed_by=user),
-         ("xlsx",), PERIOD, finance),
+         ("xlsx",), PERIOD, finance, True),
         ("titipan-per-penitip", _("Titipan per penitip"),
          _("Penjualan titip jual, komisi, penyelesaian dan pembayaran ke tiap penitip"),
          lambda db, out, fmt, first, last, user: write_consignment_summary(
@@ -429,7 +432,7 @@ class ReportsScreen(QWidget):
         path = save_report(
             self, self.session.db, kind.title, kind.file_name(first, last, fmt),
             lambda db, out, f: kind.write(db, out, f, first, last, user),
-            formats=(fmt, *(f for f in kind.formats if f != fmt)))
+            formats=(fmt, *(f for f in kind.formats if f != fmt)), in_place=kind.in_place)
         if path is not None:
             self.status.setText(_("Tersimpan di {path}").format(path=path))
         back_to(self.list)

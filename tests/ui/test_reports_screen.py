@@ -312,3 +312,20 @@ def test_the_treasurers_window_opens_on_the_reports_with_the_cursor_in_the_list(
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     # Areas added later (Anggota) come after settings: these keep their numbers.
     assert labels[5:7] == ["Laporan  (Ctrl+6)", "Pengaturan gerai  (Ctrl+7)"]
+
+
+def test_the_simkopdes_export_leaves_its_workbook_and_csv_folder_where_asked(
+        bendahara_session, keys, qtbot, asked, opened, out):
+    """The export writes a folder of CSVs beside its workbook, atomically by itself: the
+    screen hands it the chosen name (not a hidden temporary one)."""
+    screen = open_screen(keys, bendahara_session)
+    pick(keys, screen, "Ekspor SIMKOPDES")
+    keys.press(Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: len(opened) == 1, timeout=30_000)
+    name = asked[0][0]
+    assert name.startswith("simkopdes-") and name.endswith(".xlsx")
+    workbook = out / name
+    folder = out / (workbook.stem + "-csv")
+    assert workbook.exists() and folder.is_dir()
+    assert (folder / "transaksi_penjualan.csv").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
