@@ -64,7 +64,7 @@ def matched_table(rec: Reconciliation) -> ReportTable:
 def statement_table(rows: tuple[StatementLine, ...]) -> ReportTable:
     columns = (Column(_("Baris"), COUNT), Column(_("Tanggal")),
                Column(_("Keterangan"), weight=3), Column(_("Referensi"), weight=1.5),
-               Column(_("Masuk"), MONEY), Column(_("Keluar"), MONEY))
+               Column(_("Uang masuk"), MONEY), Column(_("Uang keluar"), MONEY))
     lines = [data(s.line_no, day_text(s.day), s.description, s.reference, *_in_out(s.amount))
              for s in rows]
     if lines:
@@ -79,7 +79,7 @@ def statement_table(rows: tuple[StatementLine, ...]) -> ReportTable:
 def books_table(rows: tuple[BookItem, ...]) -> ReportTable:
     columns = (Column(_("Tanggal")), Column(_("Sumber")), Column(_("Nomor"), weight=1.5),
                Column(_("Keterangan"), weight=2.5), Column(_("Referensi"), weight=1.5),
-               Column(_("Masuk"), MONEY), Column(_("Keluar"), MONEY))
+               Column(_("Uang masuk"), MONEY), Column(_("Uang keluar"), MONEY))
     lines = [data(day_text(i.day), source_label(i.source), i.number, i.description,
                   i.reference, *_in_out(i.amount)) for i in rows]
     if lines:

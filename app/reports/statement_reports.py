@@ -181,9 +181,12 @@ def balance_words(sheet: ledger.BalanceSheet) -> str:
     if not off:
         return _("Seimbang: aset = kewajiban + ekuitas = {amount}").format(
             amount=format_rupiah(sheet.total_assets))
-    return _("TIDAK SEIMBANG: aset lebih {side} {amount} dari kewajiban + ekuitas. Jalankan"
-             " pemeriksaan data (gerai check).").format(
-        side=_("besar") if off > 0 else _("kecil"), amount=format_rupiah(abs(off)))
+    if off > 0:
+        text = _("TIDAK SEIMBANG: aset lebih besar {amount} dari kewajiban + ekuitas.")
+    else:
+        text = _("TIDAK SEIMBANG: aset lebih kecil {amount} dari kewajiban + ekuitas.")
+    return text.format(amount=format_rupiah(abs(off))) + " " + _(
+        "Jalankan pemeriksaan data (gerai check).")
 
 
 def write_neraca(db: Database, out, as_of, fmt: str = "pdf", *, printed_by: User) -> Path:

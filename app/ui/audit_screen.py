@@ -27,7 +27,7 @@ SHOWN = 500
 
 def action_label(action: str) -> str:
     return {
-        "login": _("Masuk"),
+        "login": _("Masuk aplikasi"),
         "login.failed": _("Gagal masuk"),
         "user.create": _("Pengguna baru"),
         "user.secret": _("Ganti PIN/kata sandi"),

@@ -118,7 +118,7 @@ def test_the_audit_area_shows_the_latest_logins(login, keys):
     screen = window.screens["audit"]
     assert screen.table.rowCount() > 0
     assert screen.table.item(0, 1).text() == "manajer"
-    assert screen.table.item(0, 2).text() == "Masuk"
+    assert screen.table.item(0, 2).text() == "Masuk aplikasi"
     assert screen.table.item(0, 0).text().endswith("WIB")
 
 
