@@ -136,3 +136,26 @@ def _indonesian_by_default():
     set_language("id")
     yield
     set_language("id")
+
+
+# --- the treasurer's busier shop (tests/books_shop.py), built once for every books test ---
+
+
+@pytest.fixture(scope="session")
+def books_template(tmp_path_factory):
+    from books_shop import busy_shop
+
+    return busy_shop(tmp_path_factory.mktemp("busy"))
+
+
+@pytest.fixture
+def busy(books_template, tmp_path):
+    """A fresh copy of the busier shop: savings, bon repaid, expenses, a reversal."""
+    db = books_template.copy(tmp_path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def treasurer(books_template):
+    return books_template.users["bendahara"]

@@ -18,7 +18,6 @@ from books_shop import (
     TO_BANK,
     WAGES,
     WAJIB_MONTHS,
-    busy_shop,
     on,
 )
 
@@ -32,23 +31,6 @@ from app.models.settings import get_settings, shop_today
 from app.models.shifts import shift_summary
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return busy_shop(tmp_path_factory.mktemp("busy"))
-
-
-@pytest.fixture
-def busy(template, tmp_path):
-    db = template.copy(tmp_path)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def treasurer(template):
-    return template.users["bendahara"]
-
-
 def cash_in_neraca(sheet: ledger.BalanceSheet, codes) -> int:
     return sum(v for a, v in sheet.assets if a.code in codes)
 
@@ -60,15 +42,15 @@ def equity(db, day) -> int:
 # --- reconciliation -----------------------------------------------------------------------
 
 
-def test_the_neraca_balances_to_the_rupiah_on_every_day(busy, template):
-    first = template.today - timedelta(days=16)
+def test_the_neraca_balances_to_the_rupiah_on_every_day(busy, books_template):
+    first = books_template.today - timedelta(days=16)
     day = first
-    while day <= template.today:
+    while day <= books_template.today:
         sheet = ledger.balance_sheet(busy, day)
         assert sheet.balanced, (day, sheet.total_assets, sheet.total_liabilities,
                                 sheet.total_equity)
         day += timedelta(days=1)
-    sheet = ledger.balance_sheet(busy, template.today)
+    sheet = ledger.balance_sheet(busy, books_template.today)
     assert sheet.total_assets > 0
     assert [c.ok for c in run_checks(busy) if "Neraca" in c.name] == [True]
 
@@ -79,32 +61,32 @@ def test_the_neraca_of_the_little_demo_balances_too(shop):
         assert ledger.balance_sheet(shop, today - timedelta(days=back)).balanced
 
 
-def test_the_phu_surplus_is_what_the_equity_grew_by_when_no_owner_paid_in(busy, template):
-    first = template.days["savings"] + timedelta(days=1)      # after the last owner money
-    statement = ledger.income_statement(busy, first, template.today)
-    grew = equity(busy, template.today) - equity(busy, first - timedelta(days=1))
+def test_the_phu_surplus_is_what_the_equity_grew_by_when_no_owner_paid_in(busy, books_template):
+    first = books_template.days["savings"] + timedelta(days=1)      # after the last owner money
+    statement = ledger.income_statement(busy, first, books_template.today)
+    grew = equity(busy, books_template.today) - equity(busy, first - timedelta(days=1))
     assert statement.surplus == grew
     assert statement.net_sales > 0 and statement.cogs > 0
     # Each figure of the statement is its accounts' movement in the general ledger.
-    moved = ledger.totals(busy, first, template.today)
+    moved = ledger.totals(busy, first, books_template.today)
     assert statement.net_sales == -(moved.get(books.SALES, 0) + moved.get(books.SALES_RETURNS, 0))
     assert statement.cogs == moved[books.COGS]
 
 
-def test_with_owner_money_the_equity_grew_by_the_surplus_and_that_money(busy, template):
-    first = template.days["opening"] - timedelta(days=1)
-    statement = ledger.income_statement(busy, first, template.today)
-    grew = equity(busy, template.today) - equity(busy, first - timedelta(days=1))
+def test_with_owner_money_the_equity_grew_by_the_surplus_and_that_money(busy, books_template):
+    first = books_template.days["opening"] - timedelta(days=1)
+    statement = ledger.income_statement(busy, first, books_template.today)
+    grew = equity(busy, books_template.today) - equity(busy, first - timedelta(days=1))
     wajib = WAJIB_MONTHS * get_member_settings(busy).wajib_amount
     assert grew == statement.surplus + OPENING_EQUIPMENT + POKOK + wajib
 
 
-def test_the_cash_and_bank_books_close_where_the_neraca_says_the_money_is(busy, template):
-    sheet = ledger.balance_sheet(busy, template.today)
-    for first in (template.today - timedelta(days=20), template.days["income"],
-                  template.today):
-        cash = ledger.cash_book(busy, first, template.today)
-        bank = ledger.cash_book(busy, first, template.today, (books.BANK,))
+def test_the_cash_and_bank_books_close_where_the_neraca_says_the_money_is(busy, books_template):
+    sheet = ledger.balance_sheet(busy, books_template.today)
+    for first in (books_template.today - timedelta(days=20), books_template.days["income"],
+                  books_template.today):
+        cash = ledger.cash_book(busy, first, books_template.today)
+        bank = ledger.cash_book(busy, first, books_template.today, (books.BANK,))
         assert cash.closing == cash_in_neraca(sheet, books.CASH)
         assert bank.closing == cash_in_neraca(sheet, (books.BANK,))
         # The running balance is the opening plus each line, to the last one.
@@ -140,9 +122,9 @@ def test_a_closed_shifts_drawer_is_empty_again_and_its_sales_are_its_cash_taking
         assert summary.expected_cash == summary.counted_cash - summary.over_short
 
 
-def test_the_story_of_the_busy_shop_is_in_the_books(busy, template):
+def test_the_story_of_the_busy_shop_is_in_the_books(busy, books_template):
     """What the treasurer entered is where it belongs, and gerai check agrees."""
-    days = template.days
+    days = books_template.days
     assert ledger.totals(busy, days["opening"], days["opening"])["1210"] == OPENING_EQUIPMENT
     electricity = ledger.income_statement(busy, days["electricity"], days["electricity"])
     assert dict((a.code, v) for a, v in electricity.expenses)["6101"] == ELECTRICITY
@@ -159,8 +141,8 @@ def test_the_story_of_the_busy_shop_is_in_the_books(busy, template):
 
 
 def test_an_expense_lowers_the_surplus_and_the_cash_by_its_amount_and_a_reversal_restores_them(
-        busy, template, treasurer):
-    today = template.today
+        busy, books_template, treasurer):
+    today = books_template.today
     first = today - timedelta(days=6)
 
     def figures():
@@ -183,8 +165,8 @@ def test_an_expense_lowers_the_surplus_and_the_cash_by_its_amount_and_a_reversal
         books.reverse_entry(busy, user=treasurer, entry_id=entry.id, reason="lagi")
 
 
-def test_other_income_by_transfer_raises_the_surplus_and_the_bank(busy, template, treasurer):
-    today = template.today
+def test_other_income_by_transfer_raises_the_surplus_and_the_bank(busy, books_template, treasurer):
+    today = books_template.today
     before = ledger.income_statement(busy, today, today).surplus
     bank = ledger.cash_book(busy, today, today, (books.BANK,)).closing
     books.record_income(busy, user=treasurer, day=today, account="4201", amount=300_000,
@@ -193,8 +175,8 @@ def test_other_income_by_transfer_raises_the_surplus_and_the_bank(busy, template
     assert ledger.cash_book(busy, today, today, (books.BANK,)).closing == bank + 300_000
 
 
-def test_cash_to_the_bank_moves_money_but_not_the_surplus(busy, template, treasurer):
-    today = template.today
+def test_cash_to_the_bank_moves_money_but_not_the_surplus(busy, books_template, treasurer):
+    today = books_template.today
     surplus = ledger.income_statement(busy, today, today).surplus
     cash = ledger.cash_book(busy, today, today).closing
     bank = ledger.cash_book(busy, today, today, (books.BANK,)).closing
@@ -206,11 +188,11 @@ def test_cash_to_the_bank_moves_money_but_not_the_surplus(busy, template, treasu
     assert ledger.cash_book(busy, today, today, (books.BANK,)).closing == bank + 500_000
 
 
-def test_the_wages_reversal_is_dated_today_and_names_the_entry_it_undoes(busy, template):
-    entries = books.list_entries(busy, template.days["wages"], template.today)
-    wages = next(e for e in entries if e.id == template.wages_entry)
+def test_the_wages_reversal_is_dated_today_and_names_the_entry_it_undoes(busy, books_template):
+    entries = books.list_entries(busy, books_template.days["wages"], books_template.today)
+    wages = next(e for e in entries if e.id == books_template.wages_entry)
     reversal = next(e for e in entries if e.reverses == wages.id)
-    assert reversal.entry_date == template.today.isoformat()
+    assert reversal.entry_date == books_template.today.isoformat()
     assert wages.number in reversal.memo
     assert reversal.lines == tuple((c, -a) for c, a in wages.lines)
     assert wages.amount == WAGES
@@ -231,13 +213,13 @@ def test_the_grid_sums_what_is_typed_and_says_what_does_not_read():
     assert fixed.balanced and fixed.difference == 0
 
 
-def test_an_opening_balance_typed_in_the_grid_is_recorded(busy, treasurer, template):
+def test_an_opening_balance_typed_in_the_grid_is_recorded(busy, treasurer, books_template):
     entry = journal_input.record_general_entry(
-        busy, user=treasurer, day=template.today, kind="opening", memo="Saldo awal bank",
+        busy, user=treasurer, day=books_template.today, kind="opening", memo="Saldo awal bank",
         rows=[DraftRow("1110", "5.000.000", ""), DraftRow(" 3201 ", "", "5.000.000"),
               DraftRow()])
     assert entry.lines == (("1110", 5_000_000), ("3201", -5_000_000))
-    assert ledger.balance_sheet(busy, template.today).balanced
+    assert ledger.balance_sheet(busy, books_template.today).balanced
 
 
 @pytest.mark.parametrize("rows, said", [
@@ -277,8 +259,8 @@ def test_a_grid_with_several_problems_says_them_all_at_once(busy, treasurer, sna
 # --- refusals -----------------------------------------------------------------------------
 
 
-def refusals(template):
-    future = template.today + timedelta(days=1)
+def refusals(books_template):
+    future = books_template.today + timedelta(days=1)
     expense = {"day": None, "account": "6101", "amount": 100_000, "method": "cash",
                "memo": "Listrik"}
     return [
@@ -306,11 +288,11 @@ def refusals(template):
         ("unknown method", lambda db, u: books.record_expense(
             db, user=u, **{**expense, "method": "cek"}), "Cara bayar"),
         ("reversal without reason", lambda db, u: books.reverse_entry(
-            db, user=u, entry_id=template.wages_entry, reason=" "), "sudah dibalik"),
+            db, user=u, entry_id=books_template.wages_entry, reason=" "), "sudah dibalik"),
         ("bank deposit without slip", lambda db, u: journal_input.deposit_to_bank(
             db, user=u, day=None, amount=100_000, reference=""), "slip"),
         ("bank deposit beyond the cash", lambda db, u: journal_input.deposit_to_bank(
-            db, user=u, day=None, amount=journal_input.office_cash(db, template.today) + 1,
+            db, user=u, day=None, amount=journal_input.office_cash(db, books_template.today) + 1,
             reference="SLIP 1"), "terlalu besar"),
         ("bank deposit of nothing", lambda db, u: journal_input.deposit_to_bank(
             db, user=u, day=None, amount="0", reference="SLIP 1"), "Jumlah setoran"),
@@ -323,11 +305,11 @@ def refusals(template):
     ]
 
 
-def test_every_refusal_is_clear_and_writes_nothing(busy, treasurer, template, snapshot):
+def test_every_refusal_is_clear_and_writes_nothing(busy, treasurer, books_template, snapshot):
     """The whole database is the same after all of them; SQLite's count of changed rows
     says that each one on its own changed nothing (not even a row it then took back)."""
     before = snapshot(busy)
-    for name, act, said in refusals(template):
+    for name, act, said in refusals(books_template):
         changes = busy.conn.total_changes
         with pytest.raises(UserError) as refused:
             act(busy, treasurer)
@@ -336,8 +318,8 @@ def test_every_refusal_is_clear_and_writes_nothing(busy, treasurer, template, sn
     assert snapshot(busy) == before
 
 
-def test_a_cashier_may_not_keep_the_journal(busy, template, snapshot):
-    kasir = template.users["kasir"]
+def test_a_cashier_may_not_keep_the_journal(busy, books_template, snapshot):
+    kasir = books_template.users["kasir"]
     before = snapshot(busy)
     for act in (lambda: books.record_expense(busy, user=kasir, day=None, account="6101",
                                              amount=1000, method="cash", memo="x"),
@@ -366,10 +348,10 @@ def test_a_new_expense_account_is_offered_and_the_system_accounts_are_not(busy, 
     assert not {"1101", "1120", "1130", "2101", "2102", "2103", "3101", "3102"} & general
 
 
-def test_an_expense_entered_on_a_past_day_lands_on_that_day(busy, treasurer, template):
-    day = template.today - timedelta(days=4)
-    with on(template.today):
+def test_an_expense_entered_on_a_past_day_lands_on_that_day(busy, treasurer, books_template):
+    day = books_template.today - timedelta(days=4)
+    with on(books_template.today):
         books.record_expense(busy, user=treasurer, day=day.strftime("%d-%m-%Y"),
                              account="6104", amount="85.000", method="cash", memo="Ongkos")
     assert ledger.totals(busy, day, day)["6104"] == 85_000
-    assert "6104" not in ledger.totals(busy, day + timedelta(days=1), template.today)
+    assert "6104" not in ledger.totals(busy, day + timedelta(days=1), books_template.today)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
-from books_shop import ELECTRICITY, busy_shop, on
+from books_shop import ELECTRICITY, on
 
 from app.models import books, ledger
 from app.models.books import Account
@@ -33,23 +33,6 @@ from app.reports.xlsx import RUPIAH_FORMAT
 
 NUMBER = re.compile(r"^-?\d{1,3}(?:\.\d{3})*$")
 DAY = re.compile(r"^\d\d/\d\d/\d{4}\b")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return busy_shop(tmp_path_factory.mktemp("busy"))
-
-
-@pytest.fixture
-def busy(template, tmp_path):
-    db = template.copy(tmp_path)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def treasurer(template):
-    return template.users["bendahara"]
 
 
 @pytest.fixture
@@ -122,8 +105,8 @@ def write_all(writer, folder, name, *args, **kwargs) -> dict[str, object]:
 
 @pytest.mark.parametrize("book, accounts", [("cash", books.CASH), ("bank", (books.BANK,))])
 def test_the_book_on_paper_in_the_sheet_and_in_the_csv_is_the_ledgers_book(
-        busy, template, treasurer, out, book, accounts):
-    first, last = template.today - timedelta(days=9), template.today - timedelta(days=1)
+        busy, books_template, treasurer, out, book, accounts):
+    first, last = books_template.today - timedelta(days=9), books_template.today - timedelta(days=1)
     model = ledger.cash_book(busy, first, last, accounts)
     files = write_all(write_cashbook, out, book, busy, first, last, printed_by=treasurer,
                       book=book)
@@ -163,11 +146,11 @@ def test_the_book_on_paper_in_the_sheet_and_in_the_csv_is_the_ledgers_book(
 
 
 def test_the_cash_book_ends_where_the_neraca_puts_the_cash_and_names_the_drawer_part(
-        busy, template, treasurer, out):
-    path = write_cashbook(busy, out / "kas.pdf", template.days["opening"], template.today,
+        busy, books_template, treasurer, out):
+    path = write_cashbook(busy, out / "kas.pdf", books_template.days["opening"], books_template.today,
                           printed_by=treasurer)
     text = pdf_text(path)
-    sheet = ledger.balance_sheet(busy, template.today)
+    sheet = ledger.balance_sheet(busy, books_template.today)
     cash = {a.code: v for a, v in sheet.assets}
     assert summary_amount(text, "Saldo akhir") == cash["1101"] + cash["1102"]
     assert summary_amount(text, "Di laci kasir") == cash["1101"]
@@ -182,8 +165,8 @@ def test_the_cash_book_ends_where_the_neraca_puts_the_cash_and_names_the_drawer_
 
 
 def test_the_phu_adds_down_to_the_surplus_on_paper_in_the_sheet_and_in_the_csv(
-        busy, template, treasurer, out):
-    first, last = template.days["opening"], template.today
+        busy, books_template, treasurer, out):
+    first, last = books_template.days["opening"], books_template.today
     model = ledger.income_statement(busy, first, last)
     files = write_all(write_phu, out, "phu", busy, first, last, printed_by=treasurer)
 
@@ -222,8 +205,8 @@ def test_the_phu_adds_down_to_the_surplus_on_paper_in_the_sheet_and_in_the_csv(
 
 
 def test_the_phu_compares_with_the_same_days_a_year_earlier_when_there_were_any(
-        busy, template, treasurer, out):
-    last = template.today
+        busy, books_template, treasurer, out):
+    last = books_template.today
     first = last - timedelta(days=6)
     a_year_ago = year_before(last - timedelta(days=2))
     with on(a_year_ago):
@@ -253,8 +236,8 @@ def test_a_year_earlier_of_the_29th_of_february_is_the_28th():
 
 
 def test_the_neraca_on_paper_and_in_the_sheet_balances_and_says_so(
-        busy, template, treasurer, out):
-    day = template.days["income"]
+        busy, books_template, treasurer, out):
+    day = books_template.days["income"]
     model = ledger.balance_sheet(busy, day)
     files = write_all(write_neraca, out, "neraca", busy, day, printed_by=treasurer)
 
@@ -303,8 +286,8 @@ def test_a_neraca_that_does_not_balance_says_by_how_much():
 
 
 def test_the_trial_balance_sums_debit_equal_to_credit_in_each_pair(
-        busy, template, treasurer, out):
-    first, last = template.days["savings"], template.today
+        busy, books_template, treasurer, out):
+    first, last = books_template.days["savings"], books_template.today
     model = ledger.trial_balance(busy, first, last)
     files = write_all(write_trial_balance, out, "ns", busy, first, last, printed_by=treasurer)
     header, rows = csv_rows(files["csv"])
@@ -323,8 +306,8 @@ def test_the_trial_balance_sums_debit_equal_to_credit_in_each_pair(
     assert text.count("debit = kredit = Rp") == 3
 
 
-def test_the_journal_lists_each_entry_with_its_lines(busy, template, treasurer, out):
-    first, last = template.days["opening"], template.today
+def test_the_journal_lists_each_entry_with_its_lines(busy, books_template, treasurer, out):
+    first, last = books_template.days["opening"], books_template.today
     entries = books.list_entries(busy, first, last)
     files = write_all(write_journal, out, "jurnal", busy, first, last, printed_by=treasurer)
     header, rows = csv_rows(files["csv"])
@@ -332,7 +315,7 @@ def test_the_journal_lists_each_entry_with_its_lines(busy, template, treasurer, 
     assert [(r[1], r[4], number(r[6]) - number(r[7])) for r in rows] == [
         (e.number, code, amount) for e in entries for code, amount in e.lines]
     assert sum(number(r[6]) for r in rows) == sum(number(r[7]) for r in rows)
-    wages = next(e for e in entries if e.id == template.wages_entry)
+    wages = next(e for e in entries if e.id == books_template.wages_entry)
     reversal = next(e for e in entries if e.reverses == wages.id)
     text = pdf_text(files["pdf"])
     assert f"dibalik dengan {reversal.number}" in text
