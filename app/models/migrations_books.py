@@ -107,6 +107,8 @@ def _m6_books(db: Database) -> None:
         );
         CREATE INDEX credit_payments_member ON credit_payments(member_id, created_at);
         CREATE INDEX member_credit_movements_created ON member_credit_movements(created_at);
+        -- The books read a period's stock corrections by time.
+        CREATE INDEX stock_movements_created ON stock_movements(created_at);
         -- A member's purchases (their history, the SHU's jasa usaha).
         CREATE INDEX sales_member ON sales(member_id, created_at) WHERE member_id IS NOT NULL;
 
