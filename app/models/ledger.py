@@ -473,6 +473,6 @@ def cash_book(db: Database, date_from: date, date_to: date,
         if not net:
             continue
         running += net
-        found.append(BookLine(head.day, head.number if head.source != "journal" else head.number,
+        found.append(BookLine(head.day, head.number,
                               head.memo, head.source, max(net, 0), max(-net, 0), running))
     return CashBook(date_from, date_to, accounts, opening, tuple(found))

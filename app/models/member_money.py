@@ -139,10 +139,8 @@ def wajib_unpaid(db: Database, member: Member, through: date) -> list[str]:
     return periods
 
 
-def _where_money(db: Database, user: User, till: str | None, method: str) -> str | None:
+def _where_money(db: Database, user: User, till: str | None) -> str | None:
     """The open shift at ``till`` (money into its drawer), or None for the office."""
-    if method not in METHODS:
-        raise UserError(_("Cara bayar tidak dikenal."), "method")
     if till:
         require(user, "member.money")
         return shifts.require_open_shift(db, user=user, till=till).id
@@ -151,6 +149,8 @@ def _where_money(db: Database, user: User, till: str | None, method: str) -> str
 
 
 def _check_reference(method: str, reference: str) -> str:
+    if method not in METHODS:
+        raise UserError(_("Cara bayar tidak dikenal."), "method")
     reference = " ".join((reference or "").split())[:60]
     if method == "transfer" and not reference:
         raise UserError(_("Transfer perlu nomor referensi dari slip atau mutasi bank."),
@@ -176,7 +176,7 @@ def deposit(db: Database, *, user: User, member_id: str, kind: str, amount=None,
     settings = get_member_settings(db)
     reference = _check_reference(method, reference)
     with db.atomic():
-        shift_id = _where_money(db, user, till, method)
+        shift_id = _where_money(db, user, till)
         member = _member_for_money(db, member_id, paying_in=True)
         held = balances(db, member_id)
         rows: list[tuple[int, str]] = []   # (amount, period)
@@ -237,7 +237,7 @@ def withdraw(db: Database, *, user: User, member_id: str, amount, method: str = 
         require(approver, "savings.approve")
         approved = approver
     with db.atomic():
-        shift_id = _where_money(db, user, till, method)
+        shift_id = _where_money(db, user, till)
         member = _member_for_money(db, member_id, paying_in=False)
         held = balances(db, member_id)["sukarela"]
         if value > held:
@@ -326,7 +326,7 @@ def repay_credit(db: Database, *, user: User, member_id: str, amount, method: st
     value = parse_rupiah(amount, field="amount", what=_("Jumlah pembayaran"),
                          allow_zero=False)
     with db.atomic():
-        shift_id = _where_money(db, user, till, "cash" if method == "qris" else method)
+        shift_id = _where_money(db, user, till)
         member = get_member(db, member_id)
         if value > member.balance:
             raise UserError(_("{name} hanya berutang {balance}.").format(
