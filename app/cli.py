@@ -194,6 +194,54 @@ def check(ctx, db_path):
         raise click.exceptions.Exit(1)
 
 
+@cli.command(help=N_("Cadangkan basis data ke berkas atau folder.\n\n"
+                     "Dengan API cadangan SQLite, diperiksa sebelum diberi nama akhir. --out"
+                     " berkas, atau folder untuk cadangan bergilir."))
+@common_options
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help=N_("Berkas cadangan, atau folder (nama dibuat, yang lama dibuang)."))
+@click.option("--keep", type=click.IntRange(1, 1000), default=14, show_default=True,
+              help=N_("Berapa cadangan disimpan di folder."))
+@click.pass_context
+def backup(ctx, db_path, out, keep):
+    from app.models import backup as backups
+
+    db = _open(_db(db_path, ctx), create=False)
+    try:
+        if out.is_dir():
+            result = backups.backup_to_folder(db, out, keep=keep)
+        else:
+            result = backups.backup(db, out)
+    finally:
+        db.close()
+    click.echo(_("Cadangan tersimpan dan diperiksa: {path} ({size} KB).").format(
+        path=result.path, size=max(result.size // 1024, 1)))
+    for old in result.removed:
+        click.echo(_("Cadangan lama dibuang: {path}").format(path=old))
+
+
+@cli.command(help=N_("Pulihkan basis data dari berkas cadangan.\n\n"
+                     "Basis data yang sekarang disimpan di sampingnya, dan sinkronisasi mulai"
+                     " epoch baru."))
+@common_options
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help=N_("Jangan tanya lagi."))
+@click.pass_context
+def restore(ctx, db_path, file, yes):
+    from app.models import backup as backups
+
+    target = _db(db_path, ctx)
+    backups.verify_backup(file)
+    if not yes:
+        click.confirm(_("Ganti basis data {db} dengan cadangan {file}?").format(
+            db=target, file=file), abort=True)
+    kept, epoch = backups.restore(target, file)
+    if kept:
+        click.echo(_("Basis data sebelumnya disimpan di {path}.").format(path=kept))
+    click.echo(_("Dipulihkan dari {file}; epoch sinkronisasi sekarang {epoch}.").format(
+        file=file, epoch=epoch))
+
+
 @cli.group(cls=Group, help=N_("Log audit yang tahan ubah."))
 def audit():
     pass
