@@ -17,7 +17,7 @@ import platformdirs
 
 from app.i18n import _
 from app.models import audit
-from app.models.backup import DEFAULT_KEEP, BackupResult, backup_to_folder
+from app.models.backup import DEFAULT_KEEP, SUFFIX, BackupResult, backup_to_folder, backups_in
 from app.models.clock import from_iso, now, now_iso
 from app.models.db import Database
 from app.models.errors import Problem, UserError, ValidationError
@@ -190,3 +190,37 @@ def backup_to_usb(db: Database, folder: Path, *, user: User) -> BackupResult:
         audit.record(db, user_id=user.id, action="backup.copy", entity="database",
                      entity_id=None, detail={"file": result.path.name, "size": result.size})
     return result
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    #: The shop's local time the backup was made, from its name: ``26-11-2026 21:15:30``.
+    made: str
+    size: int
+
+
+def backup_files(folder: Path, shop_code: str) -> list[BackupFile]:
+    """The shop's backups in ``folder``, newest first (none when it does not exist yet)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in backups_in(folder, shop_code):
+        stamp = path.name[-len(SUFFIX) - 15:-len(SUFFIX)]      # 20261126-211530
+        made = (f"{stamp[6:8]}-{stamp[4:6]}-{stamp[0:4]} "
+                f"{stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}")
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue        # removed meanwhile (a newer backup's clean-up)
+        found.append(BackupFile(path, made, size))
+    return found
+
+
+def format_size(size: int) -> str:
+    """``1,2 MB`` / ``850 KB``: enough to see a backup is not empty or truncated."""
+    if size >= 1_000_000:
+        tenths = (size + 50_000) // 100_000
+        return f"{tenths // 10},{tenths % 10} MB"
+    return f"{(size + 500) // 1000} KB"

@@ -18,6 +18,7 @@ from app.i18n import _
 from app.models.clock import format_local, now
 from app.models.users import role_label
 from app.ui.audit_screen import AuditScreen
+from app.ui.backup_jobs import start_daily_backup
 from app.ui.consignment_screen import ConsignmentScreen
 from app.ui.journal_page import JournalPage
 from app.ui.members_screen import MembersScreen
@@ -32,6 +33,8 @@ from app.ui.users_screen import UsersScreen
 
 #: Areas with a key of their own rather than a number.
 OWN_KEYS = {"journal": "Ctrl+J"}
+#: The daily backup waits this long after the window opens (the first screen first).
+DAILY_BACKUP_DELAY_MS = 3000
 
 
 class MainWindow(QMainWindow):
@@ -102,6 +105,9 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.status_shop)
         bar.addWidget(self.status_user)
         bar.addWidget(self.status_time)
+        self.status_backup = QLabel()
+        self.status_backup.setObjectName("status_backup")
+        bar.addPermanentWidget(self.status_backup)
         bar.addPermanentWidget(self.status_db)
         self._clock = QTimer(self, interval=15_000)
         self._clock.timeout.connect(self._tick)
@@ -113,6 +119,11 @@ class MainWindow(QMainWindow):
         start = "reports" if (not session.can("sale.sell") and "reports" in keys
                               and session.can("report.finance")) else keys[0]
         self.nav.setCurrentRow(keys.index(start))
+        # Once the first screen is up: the daily backup, if due, off the GUI thread.
+        QTimer.singleShot(DAILY_BACKUP_DELAY_MS, self, self._daily_backup)
+
+    def _daily_backup(self) -> None:
+        start_daily_backup(self.session.db, self.status_backup.setText)
 
     def _show_area(self, row: int) -> None:
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)

@@ -25,6 +25,7 @@ from app.models.compliance import STANDARD_ITEMS, get_standard, standard_label
 from app.models.errors import UserError, ValidationError
 from app.models.settings import ShopSettings
 from app.models.till_settings import get_till_settings, save_shop_and_till, till_settings_from_form
+from app.ui.backup_page import BackupPage
 from app.ui.member_settings_page import MemberSettingsPage
 from app.ui.session import Session
 from app.ui.shu_settings_page import ShuSettingsPage
@@ -124,6 +125,7 @@ class SettingsScreen(QWidget):
         self.pages.addTab(shop_page, _("Gerai"))
         self.pages.addTab(MemberSettingsPage(session), _("Anggota"))
         self.pages.addTab(ShuSettingsPage(session), _("SHU"))
+        self.pages.addTab(BackupPage(session), _("Cadangan"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
 

@@ -504,5 +504,8 @@ class TillScreen(QWidget):
             return
         if CloseShiftDialog(self).exec():
             self.say(_("Shift ditutup."))
+            from app.ui.backup_jobs import backup_after_shift_close
+
+            backup_after_shift_close(self)   # the shift stays closed whatever happens here
         self.scan.setFocus()
 

@@ -1,0 +1,234 @@
+"""The Cadangan page of the settings: where the automatic backups go and how many stay
+(the admin changes them, Ctrl+S; others read them), the backups already in that folder,
+a backup now (F5) and a copy to a USB stick (F6). Restoring is not done here: it replaces
+the database under the running program, so it is ``gerai restore`` with the program closed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.models.backup_settings import (
+    automatic_backup,
+    backup_files,
+    backup_folder,
+    backup_settings_from_form,
+    backup_to_usb,
+    default_folder,
+    format_size,
+    get_backup_settings,
+    last_backup,
+    save_backup_settings,
+)
+from app.models.clock import format_local
+from app.models.errors import UserError, ValidationError
+from app.ui.errors import on_error
+from app.ui.operations import run_operation
+from app.ui.session import Session
+from app.ui.widgets import FieldError, key_button
+
+
+class BackupPage(QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("backup_settings")
+        allowed = session.can("settings.edit")
+        current = get_backup_settings(session.db)
+
+        self.folder = QLineEdit(current.folder)
+        self.folder.setObjectName("backup_folder")
+        self.folder.setPlaceholderText(_("kosong: {folder}").format(folder=default_folder()))
+        self.folder.setEnabled(allowed)
+        browse = QPushButton(_("Pilih…"))
+        browse.setObjectName("backup_browse")
+        browse.clicked.connect(self.browse)
+        browse.setVisible(allowed)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.keep = QLineEdit(str(current.keep))
+        self.keep.setObjectName("backup_keep")
+        self.keep.setPlaceholderText(_("1 sampai 1000"))
+        self.keep.setEnabled(allowed)
+        self.at_shift_close = QCheckBox(_("Cadangkan setiap kali shift ditutup (laporan Z)"))
+        self.at_shift_close.setObjectName("backup_at_shift_close")
+        self.daily = QCheckBox(_("Cadangkan sekali sehari saat program dibuka"))
+        self.daily.setObjectName("backup_daily")
+        for box, value in ((self.at_shift_close, current.at_shift_close),
+                           (self.daily, current.daily)):
+            box.setChecked(value)
+            box.setEnabled(allowed)
+        self.folder.returnPressed.connect(self.focusNextChild)
+        self.keep.returnPressed.connect(self.focusNextChild)
+
+        self.errors = {name: FieldError() for name in ("folder", "keep", "at_shift_close",
+                                                       "daily")}
+        form = QFormLayout()
+        for label, row, name in ((_("Folder cadangan"), folder_row, "folder"),
+                                 (_("Jumlah cadangan disimpan"), self.keep, "keep"),
+                                 ("", self.at_shift_close, "at_shift_close"),
+                                 ("", self.daily, "daily")):
+            box = QVBoxLayout()
+            box.addLayout(row) if isinstance(row, QHBoxLayout) else box.addWidget(row)
+            box.addWidget(self.errors[name])
+            form.addRow(label, box)
+
+        self.where = QLabel()
+        self.where.setObjectName("backup_where")
+        self.where.setWordWrap(True)
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("backup_list")
+        self.table.setHorizontalHeaderLabels([_("Dibuat"), _("Ukuran"), _("Berkas")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)
+
+        self.message = QLabel()
+        self.message.setObjectName("backup_message")
+        self.message.setWordWrap(True)
+        now_button = key_button(_("Cadangkan sekarang"), "F5", self, self.backup_now)
+        usb = key_button(_("Cadangkan ke USB…"), "F6", self, self.backup_to_usb)
+        usb.setVisible(allowed)
+        save = key_button(_("Simpan"), "Ctrl+S", self, self.save)
+        save.setVisible(allowed)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(now_button)
+        bottom.addWidget(usb)
+        bottom.addWidget(save)
+
+        intro = QLabel(_(
+            "Cadangan dibuat otomatis ke folder di bawah, tanpa menghentikan kasir. Simpan"
+            " juga salinan di USB dan bawa pulang: bila komputer rusak atau hilang, data"
+            " koperasi tetap ada. Memulihkan cadangan tidak dilakukan di sini: tutup"
+            " program, lalu jalankan  gerai restore BERKAS  (basis data yang sekarang"
+            " disimpan di sampingnya)."))
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.where)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.setFocusProxy(self.folder if allowed else self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The folder in use, the last automatic backup, and the backups there."""
+        db = self.session.db
+        folder = backup_folder(get_backup_settings(db))
+        last = last_backup(db)
+        when = (format_local(last, self.session.settings.zone) if last
+                else _("belum pernah"))
+        self.where.setText(_("Folder yang dipakai: {folder} · cadangan otomatis terakhir:"
+                             " {when}").format(folder=folder, when=when))
+        try:
+            files = backup_files(folder, self.session.settings.shop_code)
+        except OSError as e:
+            files = []
+            self.message.setText(_("Folder {folder} tidak dapat dibaca: {error}").format(
+                folder=folder, error=e.strerror or e))
+        self.table.setRowCount(len(files))
+        for row, item in enumerate(files):
+            for column, text in enumerate((item.made, format_size(item.size),
+                                           item.path.name)):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, _("Pilih folder cadangan"), self.folder.text() or str(Path.home()))
+        if chosen:
+            self.folder.setText(chosen)
+        self.folder.setFocus()
+
+    def save(self) -> None:
+        for error in self.errors.values():
+            error.show_message(None)
+        try:
+            settings = backup_settings_from_form(
+                folder=self.folder.text(), keep=self.keep.text(),
+                at_shift_close=self.at_shift_close.isChecked(), daily=self.daily.isChecked())
+            saved = save_backup_settings(self.session.db, user=self.session.user,
+                                         settings=settings)
+        except ValidationError as e:
+            for problem in e.problems:
+                self.errors.get(problem.field, self.errors["folder"]).show_message(
+                    problem.message)
+            first = {"folder": self.folder, "keep": self.keep}.get(e.problems[0].field)
+            if first is not None:
+                first.setFocus()
+                first.selectAll()
+            self.message.setText(_("Belum tersimpan."))
+            return
+        except UserError as e:
+            self.message.setText(e.message)
+            return
+        self.folder.setText(saved.folder)
+        self.keep.setText(str(saved.keep))
+        self.message.setText(_("Pengaturan cadangan tersimpan."))
+        self.refresh()
+
+    def _run(self, title: str, job) -> object | None:
+        """``job(db)`` off the GUI thread; its refusal in the message line."""
+        try:
+            done, result = run_operation(self, title, self.session.db.path, job)
+        except UserError as e:
+            self.message.setText(_("Cadangan gagal: {error}").format(error=e.message))
+            return None
+        except Exception as e:  # noqa: BLE001 - logged and said by on_error
+            on_error(self, e)
+            return None
+        finally:
+            self.refresh()
+        if not done:
+            self.message.setText(_("Cadangan dibatalkan."))
+            return None
+        return result
+
+    def backup_now(self) -> None:
+        user_id = self.session.user.id
+        result = self._run(_("Mencadangkan data …"),
+                           lambda db: automatic_backup(db, user_id=user_id))
+        if result is not None:
+            self.message.setText(_("Cadangan dibuat: {name} ({size}).").format(
+                name=result.path.name, size=format_size(result.size)))
+
+    def backup_to_usb(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, _("Pilih folder di USB"),
+                                                  str(Path.home()))
+        if not chosen:
+            return
+        user = self.session.user
+        self.message.setText(_("Menyalin ke {folder} … jangan cabut USB.").format(
+            folder=chosen))
+        result = self._run(_("Menyalin cadangan ke USB …"),
+                           lambda db: backup_to_usb(db, Path(chosen), user=user))
+        if result is not None:
+            # Only now: the file is complete, synced and checked under its final name.
+            self.message.setText(_("Cadangan tersimpan di {folder}: {name} ({size})."
+                                   " USB aman dicabut.").format(
+                folder=chosen, name=result.path.name, size=format_size(result.size)))
