@@ -159,3 +159,21 @@ def test_a_copy_to_a_usb_stick_is_the_admins_and_audited(shop, admin, manajer, t
     assert backups.verify_backup(result.path) and result.path.parent == stick
     assert shop.scalar("SELECT count(*) FROM audit_log WHERE action = 'backup.copy'") == 1
     assert last_backup(shop) is None     # the local generations still want their daily one
+
+
+def test_the_list_of_backups_newest_first_with_time_and_size(shop, tmp_path):
+    from app.models.backup_settings import backup_files, format_size
+
+    assert backup_files(tmp_path / "belum-ada", "KDMP017") == []
+    code = get_settings(shop).shop_code
+    for hour in (0, 2, 1):
+        with frozen_clock(T0 + timedelta(hours=hour)):
+            backups.backup_to_folder(shop, tmp_path)
+    (tmp_path / "catatan.txt").write_text("bukan cadangan")
+    files = backup_files(tmp_path, code)
+    # T0 is 08:00 in Jakarta (WIB, UTC+7).
+    assert [f.made for f in files] == ["26/11/2026 10:00:00", "26/11/2026 09:00:00",
+                                       "26/11/2026 08:00:00"]
+    assert all(f.size == f.path.stat().st_size > 0 for f in files)
+    assert (format_size(999), format_size(1_234_567), format_size(4_050_000)) == (
+        "1 KB", "1,2 MB", "4,1 MB")

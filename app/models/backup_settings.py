@@ -195,7 +195,8 @@ def backup_to_usb(db: Database, folder: Path, *, user: User) -> BackupResult:
 @dataclass(frozen=True)
 class BackupFile:
     path: Path
-    #: The shop's local time the backup was made, from its name: ``26-11-2026 21:15:30``.
+    #: The shop's local time the backup was made, from its name: ``26/11/2026 21:15:30``
+    #: (written as the screens write times).
     made: str
     size: int
 
@@ -208,7 +209,7 @@ def backup_files(folder: Path, shop_code: str) -> list[BackupFile]:
     found = []
     for path in backups_in(folder, shop_code):
         stamp = path.name[-len(SUFFIX) - 15:-len(SUFFIX)]      # 20261126-211530
-        made = (f"{stamp[6:8]}-{stamp[4:6]}-{stamp[0:4]} "
+        made = (f"{stamp[6:8]}/{stamp[4:6]}/{stamp[0:4]} "
                 f"{stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}")
         try:
             size = path.stat().st_size

@@ -125,8 +125,8 @@ class BackupPage(QWidget):
             "Cadangan dibuat otomatis ke folder di bawah, tanpa menghentikan kasir. Simpan"
             " juga salinan di USB dan bawa pulang: bila komputer rusak atau hilang, data"
             " koperasi tetap ada. Memulihkan cadangan tidak dilakukan di sini: tutup"
-            " program, lalu jalankan  gerai restore BERKAS  (basis data yang sekarang"
-            " disimpan di sampingnya)."))
+            " program, lalu jalankan perintah \u201cgerai restore BERKAS\u201d (basis data"
+            " yang sekarang disimpan di sampingnya)."))
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -144,7 +144,7 @@ def test_f5_makes_a_backup_and_the_list_shows_it_newest_first(login, keys, shop_
     assert "Cadangan dibuat" in page.message.text() and first.name in page.message.text()
     assert [row[2] for row in listed(page)] == [first.name]
     made, size, _name = listed(page)[0]
-    assert made[2] == "-" and made[5] == "-" and made[13] == ":"   # 26-11-2026 21:15:30
+    assert made[2] == "/" and made[5] == "/" and made[13] == ":"   # 26/11/2026 21:15:30
     assert size.endswith(("KB", "MB"))
     assert "belum pernah" not in page.where.text()
     # An hour later another: newest first.
