@@ -137,10 +137,10 @@ def test_hub_keys_round_trip_and_refuse_a_second_keygen(keydir):
     assert str(keys.load_hub_identity().to_public()) == pub.recipient
     assert keys.load_hub_signing_key().public == pub.signing
     assert keys.parse_hub_public(keys.hub_public_text(keys.hub_public())) == pub
-    before = (keydir / "district.age").read_bytes()
+    before = (keydir / "district.agekey").read_bytes()
     with pytest.raises(KeyFileError, match="sudah ada"):
         keys.hub_keygen()
-    assert (keydir / "district.age").read_bytes() == before
+    assert (keydir / "district.agekey").read_bytes() == before
     with pytest.raises(KeyFileError):
         keys.parse_recipient("age1notakey")
 
@@ -199,7 +199,7 @@ def test_an_officer_checks_a_package_by_hand_with_minisign_and_age(keydir, tmp_p
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Trusted comment: " + pkg.read_bytes().split(b"\n")[0].decode() in done.stdout
-    plain = subprocess.run(["age", "-d", "-i", keydir / "district.age", tmp_path / "p.age"],
+    plain = subprocess.run(["age", "-d", "-i", keydir / "district.agekey", tmp_path / "p.age"],
                            capture_output=True, check=True).stdout
     raw = zstandard.ZstdDecompressor().decompress(plain)
     assert msgpack.unpackb(raw) == _tables()

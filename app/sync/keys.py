@@ -9,7 +9,7 @@ fsynced): making a key again must never replace the one the district has registe
 
 Public keys are written in minisign's public key format so an officer can check a package
 by hand with ``minisign -V -p shop.pub``; the district's identity file is age-keygen's
-format so ``age -d -i district.key`` decrypts one.
+format so ``age -d -i district.agekey`` decrypts one.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def public_path(name: str) -> Path:
 
 
 def identity_path(name: str = HUB_NAME) -> Path:
-    return key_dir() / f"{_check_name(name)}.age"
+    return key_dir() / f"{_check_name(name)}.agekey"
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -17,7 +17,7 @@ plain first line equals it. An officer checks a package by hand::
     head -n 5 PKG | tail -n 4 > PKG.minisig        # the signature
     tail -n +6 PKG > PKG.age                       # the body
     minisign -V -m PKG.age -x PKG.minisig -p shop.pub    # prints the header as trusted
-    age -d -i district.age PKG.age | zstd -d > PKG.msgpack
+    age -d -i district.agekey PKG.age | zstd -d > PKG.msgpack
 
 Reading checks, in this order and before any work on the body: the header's format and
 version, the declared lengths against the file's size, the key id against the registered
