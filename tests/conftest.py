@@ -15,6 +15,11 @@ if "GERAI_KEY_DIR" not in os.environ:
     import tempfile
 
     os.environ["GERAI_KEY_DIR"] = tempfile.mkdtemp(prefix="gerai-keys-")
+# Receipts, automatic backups and sync keys go to the data folder: one of the run's own.
+if "GERAI_TEST_KEEP_XDG" not in os.environ:
+    import tempfile
+
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gerai-data-")
 
 import shutil  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402

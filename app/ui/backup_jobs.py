@@ -86,7 +86,7 @@ def backup_after_shift_close(screen) -> None:
                                                                         user_id=user_id))
     except Exception as e:  # noqa: BLE001 - said on the screen; the close stays
         text = _("Shift sudah ditutup dan tersimpan, tetapi cadangan otomatis gagal: {error}"
-                 " Periksa folder cadangan di Pengaturan → Cadangan.").format(
+                 " Periksa folder cadangan di Pengaturan → Cadangan data.").format(
             error=failure_text(e))
         screen.say(text)
         QMessageBox.warning(screen, _("Cadangan gagal"), text)

@@ -125,7 +125,7 @@ class SettingsScreen(QWidget):
         self.pages.addTab(shop_page, _("Gerai"))
         self.pages.addTab(MemberSettingsPage(session), _("Anggota"))
         self.pages.addTab(ShuSettingsPage(session), _("SHU"))
-        self.pages.addTab(BackupPage(session), _("Cadangan"))
+        self.pages.addTab(BackupPage(session), _("Cadangan data"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
 

@@ -220,7 +220,7 @@ def test_the_settings_have_a_cadangan_tab(login, keys):
     screen = SettingsScreen(login("admin"))
     keys.show(screen)
     tabs = [screen.pages.tabText(i) for i in range(screen.pages.count())]
-    assert tabs[-1] == "Cadangan"
+    assert tabs[-1] == "Cadangan data"
     assert isinstance(screen.pages.widget(len(tabs) - 1), BackupPage)
 
 
