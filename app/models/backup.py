@@ -29,6 +29,7 @@ from app.models import audit
 from app.models.clock import local, now_iso
 from app.models.db import Database
 from app.models.errors import UserError
+from app.models.files import fsync_dir, fsync_file
 from app.models.settings import get_settings
 
 SUFFIX = ".gerai-backup"
@@ -43,24 +44,6 @@ class BackupResult:
     size: int
     schema: int
     removed: tuple[Path, ...] = ()
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return          # not every file system lets a folder be opened (Windows)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
 
 
 def _storage_error(exc: OSError, folder: Path) -> UserError:
@@ -133,10 +116,10 @@ def backup(db: Database, out: Path) -> BackupResult:
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
-        _fsync_file(part)
+        fsync_file(part)
         schema = verify_backup(part)
         os.replace(part, out)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except OSError as exc:
         part.unlink(missing_ok=True)
         raise _storage_error(exc, folder) from None
@@ -205,12 +188,12 @@ def restore(db_path: Path, file: Path, *, user_id: str | None = None) -> tuple[P
         finally:
             source.close()
             target.close()
-        _fsync_file(part)
+        fsync_file(part)
         verify_backup(part)
         for stale in (Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
             stale.unlink(missing_ok=True)
         os.replace(part, db_path)
-        _fsync_dir(db_path.parent)
+        fsync_dir(db_path.parent)
     except OSError as exc:
         part.unlink(missing_ok=True)
         raise _storage_error(exc, db_path.parent) from None

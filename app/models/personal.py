@@ -34,6 +34,7 @@ from stdnum.id import nik as stdnum_nik
 
 from app.i18n import _
 from app.models.errors import UserError
+from app.models.files import write_new_secret
 
 KEY_ID = "personal.key_id"
 KEY_CHECK = "personal.key_check"
@@ -97,13 +98,7 @@ def key_path(key_id: str) -> Path:
 
 def _write_key(path: Path, secret: bytes) -> None:
     """Write a new key file: 0600, fsynced, never over an existing one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, secret.hex().encode() + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_new_secret(path, secret.hex().encode() + b"\n")
 
 
 def _read_key(path: Path) -> bytes | None:

@@ -33,6 +33,7 @@ from pyrage import x25519
 
 from app.i18n import _
 from app.models.errors import UserError
+from app.models.files import write_new_secret
 
 KEY_ID_SIZE = 8
 #: minisign's public key algorithm tag (Ed25519).
@@ -104,36 +105,16 @@ def identity_path(name: str = HUB_NAME) -> Path:
     return key_dir() / f"{_check_name(name)}.agekey"
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return          # not every file system lets a folder be opened (Windows)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _write_new(path: Path, data: bytes) -> None:
     """A new file, owner-only, on disk before we return; never over an existing one."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_new_secret(path, data)
     except FileExistsError:
         raise KeyFileError(_("Kunci {path} sudah ada; kunci lama tidak ditimpa.").format(
             path=path), "name") from None
     except OSError as exc:
         raise KeyFileError(_("Kunci tidak dapat disimpan di {path}: {error}").format(
             path=path, error=exc.strerror or exc), "name") from None
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    _fsync_dir(path.parent)
 
 
 def _read(path: Path, what: str) -> str:

@@ -49,6 +49,7 @@ from pyrage import x25519
 
 from app.i18n import _
 from app.models.errors import UserError
+from app.models.files import fsync_dir
 from app.sync.keys import PublicKey, SigningKey, key_id_text
 
 FORMAT = "gerai-sync"
@@ -223,19 +224,6 @@ def _storage_error(exc: OSError, folder: Path) -> UserError:
         folder=folder, error=exc.strerror or exc), "out")
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_package(out, *, header: dict, tables: dict, signing_key: SigningKey,
                   recipient: str | None) -> Path:
     """Write one package at ``out``, safe to carry away when this returns: written under a
@@ -269,7 +257,7 @@ def write_package(out, *, header: dict, tables: dict, signing_key: SigningKey,
                               "ditulis: media penyimpanan rusak?").format(folder=folder), "out")
         verify_signature(back, {signing_key.key_id: signing_key.public})
         os.replace(tmp, target)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except OSError as exc:
         _remove_quietly(tmp)
         raise _storage_error(exc, folder) from None
