@@ -38,11 +38,11 @@ from app.models.backup_settings import (
     save_backup_settings,
 )
 from app.models.clock import format_local
-from app.models.errors import UserError, ValidationError
+from app.models.errors import UserError
 from app.ui.errors import on_error
 from app.ui.operations import run_operation
 from app.ui.session import Session
-from app.ui.widgets import FieldError, key_button
+from app.ui.widgets import FieldError, key_button, save_page
 
 
 class BackupPage(QWidget):
@@ -166,26 +166,16 @@ class BackupPage(QWidget):
         self.folder.setFocus()
 
     def save(self) -> None:
-        for error in self.errors.values():
-            error.show_message(None)
-        try:
+        def save():
             settings = backup_settings_from_form(
                 folder=self.folder.text(), keep=self.keep.text(),
                 at_shift_close=self.at_shift_close.isChecked(), daily=self.daily.isChecked())
-            saved = save_backup_settings(self.session.db, user=self.session.user,
-                                         settings=settings)
-        except ValidationError as e:
-            for problem in e.problems:
-                self.errors.get(problem.field, self.errors["folder"]).show_message(
-                    problem.message)
-            first = {"folder": self.folder, "keep": self.keep}.get(e.problems[0].field)
-            if first is not None:
-                first.setFocus()
-                first.selectAll()
-            self.message.setText(_("Belum tersimpan."))
-            return
-        except UserError as e:
-            self.message.setText(e.message)
+            return save_backup_settings(self.session.db, user=self.session.user,
+                                        settings=settings)
+
+        saved = save_page(save, errors=self.errors, fallback="folder", message=self.message,
+                          inputs={"folder": self.folder, "keep": self.keep})
+        if saved is None:
             return
         self.folder.setText(saved.folder)
         self.keep.setText(str(saved.keep))

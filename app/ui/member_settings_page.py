@@ -8,12 +8,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.i18n import _
-from app.models.errors import UserError, ValidationError
 from app.models.member_settings import get_member_settings, save_member_settings
 from app.models.member_views import member_settings_from_form
 from app.models.money import format_number
 from app.ui.session import Session
-from app.ui.widgets import FieldError, key_button
+from app.ui.widgets import FieldError, key_button, save_page
 
 
 def _labels() -> dict[str, tuple[str, str]]:
@@ -67,24 +66,14 @@ class MemberSettingsPage(QWidget):
         self.setFocusProxy(self.inputs["pokok_amount"])
 
     def save(self) -> None:
-        for error in self.errors.values():
-            error.show_message(None)
-        try:
+        def save():
             settings = member_settings_from_form({k: e.text() for k, e in self.inputs.items()})
-            saved = save_member_settings(self.session.db, user=self.session.user,
-                                         settings=settings)
-        except ValidationError as e:
-            for problem in e.problems:
-                self.errors.get(problem.field, self.errors["pokok_amount"]).show_message(
-                    problem.message)
-            first = self.inputs.get(e.problems[0].field)
-            if first is not None:
-                first.setFocus()
-                first.selectAll()
-            self.message.setText(_("Belum tersimpan."))
-            return
-        except UserError as e:
-            self.message.setText(e.message)
+            return save_member_settings(self.session.db, user=self.session.user,
+                                        settings=settings)
+
+        saved = save_page(save, errors=self.errors, inputs=self.inputs, fallback="pokok_amount",
+                          message=self.message)
+        if saved is None:
             return
         for name, edit in self.inputs.items():
             value = getattr(saved, name)

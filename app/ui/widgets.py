@@ -156,3 +156,24 @@ def scan_side_table(table: QTableView, widths: tuple[int, ...], stretch: int,
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             table.setColumnWidth(column, width)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def save_page(save, *, errors: dict, inputs: dict, fallback: str, message: QLabel):
+    """A settings page's Save: clear its errors, run ``save()`` and return what it saved;
+    on a refusal show each problem under its field (``fallback``'s when the field has no
+    line of its own), put the cursor in the first one, say so, and return None."""
+    for error in errors.values():
+        error.show_message(None)
+    try:
+        return save()
+    except ValidationError as e:
+        for problem in e.problems:
+            errors.get(problem.field, errors[fallback]).show_message(problem.message)
+        first = inputs.get(e.problems[0].field)
+        if first is not None:
+            first.setFocus()
+            first.selectAll()
+        message.setText(_("Belum tersimpan."))
+    except UserError as e:
+        message.setText(e.message)
+    return None
