@@ -17,6 +17,14 @@ class UserError(Exception):
         return self.message
 
 
+class PackageRefused(UserError):
+    """A sync package that will not be used, and why (already in the user's language)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason, "package")
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, collected rather than raised (see ValidationError)."""

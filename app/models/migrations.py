@@ -361,3 +361,4 @@ def _m3_movement_documents(db: Database) -> None:
 from app.models import migrations_stock  # noqa: E402,F401, I001
 from app.models import migrations_consignment  # noqa: E402,F401, I001
 from app.models import migrations_books  # noqa: E402,F401, I001
+from app.models import migrations_sync  # noqa: E402,F401, I001

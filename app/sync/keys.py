@@ -84,6 +84,7 @@ class HubPublic:
 
     recipient: str
     signing: PublicKey
+    district: str = ""
 
 
 def _check_name(name: str) -> str:
@@ -259,8 +260,9 @@ def hub_public(name: str = HUB_NAME) -> HubPublic:
 def hub_public_text(pub: HubPublic) -> str:
     """The file a shop imports at enrollment: the age recipient, then the signing key in
     minisign's format."""
+    district = f"district: {pub.district}\n" if pub.district else ""
     return (f"# Gerai district key, fingerprint {fingerprint(pub.signing)}\n"
-            f"{pub.recipient}\n{public_key_text(pub.signing)}")
+            f"{district}{pub.recipient}\n{public_key_text(pub.signing)}")
 
 
 def parse_recipient(text) -> str:
@@ -279,6 +281,12 @@ def parse_hub_public(text) -> HubPublic:
         raise bad
     lines = [line.strip() for line in text.splitlines()
              if line.strip() and not line.startswith("#")]
+    district = ""
+    if lines and lines[0].startswith("district:"):
+        district = lines.pop(0).removeprefix("district:").strip()
+        if not district or len(district) > 40:
+            raise bad
     if len(lines) != 3:
         raise bad
-    return HubPublic(parse_recipient(lines[0]), parse_public_key("\n".join(lines[1:])))
+    return HubPublic(parse_recipient(lines[0]), parse_public_key("\n".join(lines[1:])),
+                     district)

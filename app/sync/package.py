@@ -48,7 +48,7 @@ import zstandard
 from pyrage import x25519
 
 from app.i18n import _
-from app.models.errors import UserError
+from app.models.errors import PackageRefused, UserError
 from app.models.files import fsync_dir
 from app.sync.keys import PublicKey, SigningKey, key_id_text
 
@@ -56,8 +56,9 @@ FORMAT = "gerai-sync"
 VERSION = 1
 KINDS = ("shop", "reference")
 SUFFIX = ".gerai"
-MAX_HEADER_LINE = 4096
-MAX_SIG_LINE = 512
+#: minisign reads a trusted comment of at most 1024 bytes, and the header is one.
+MAX_HEADER_LINE = 1000
+MAX_SIG_LINE = MAX_HEADER_LINE + 32
 MAX_BODY = 256 * 1024 * 1024
 MAX_PLAIN = 1024 * 1024 * 1024
 _SIG_ALG = b"ED"                        # minisign: Ed25519 over BLAKE2b-512 of the message
@@ -68,14 +69,6 @@ _REQUIRED = {"kind": str, "epoch": int, "seq_from": int, "seq_to": int, "prev_ha
 _REQUIRED_BY_KIND = {"shop": ("shop_id", "shop_code"), "reference": ("district",)}
 _WRITER_KEYS = ("format", "version", "body_length", "key_id", "to")
 _CELL_TYPES = (type(None), bool, int, str, bytes)
-
-
-class PackageRefused(UserError):
-    """A package that will not be used, and why (already in the user's language)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason, "package")
-        self.reason = reason
 
 
 # -- pieces -------------------------------------------------------------------------------
@@ -145,7 +138,7 @@ def check_tables(tables) -> dict:
             raise PackageRefused(bad.format(what=name))
         width = len(columns)
         for row in rows:
-            if (not isinstance(row, list) or len(row) != width
+            if (not isinstance(row, list | tuple) or len(row) != width
                     or not all(isinstance(c, _CELL_TYPES) for c in row)):
                 raise PackageRefused(bad.format(what=_("baris {table}").format(table=name)))
     return tables
@@ -225,11 +218,13 @@ def _storage_error(exc: OSError, folder: Path) -> UserError:
 
 
 def write_package(out, *, header: dict, tables: dict, signing_key: SigningKey,
-                  recipient: str | None) -> Path:
+                  recipient: str | None, before_rename=None) -> Path:
     """Write one package at ``out``, safe to carry away when this returns: written under a
     temporary name beside it, flushed, read back and checked (same bytes, signature good),
     then renamed and the folder flushed. A full or read-only target is a clear UserError
-    and leaves nothing behind."""
+    and leaves nothing behind. ``before_rename(data)`` runs once the file is known good and
+    before it gets its name: a shop records the export there, so a crash in between leaves
+    a gap the hub reports, never a package the shop forgot it sent."""
     if not isinstance(out, str | os.PathLike) or not str(out).strip():
         raise UserError(_("Nama berkas paket belum diisi."), "out")
     target = Path(out)
@@ -256,6 +251,8 @@ def write_package(out, *, header: dict, tables: dict, signing_key: SigningKey,
             raise UserError(_("Paket yang dibaca ulang dari {folder} berbeda dari yang "
                               "ditulis: media penyimpanan rusak?").format(folder=folder), "out")
         verify_signature(back, {signing_key.key_id: signing_key.public})
+        if before_rename is not None:
+            before_rename(data)
         os.replace(tmp, target)
         fsync_dir(folder)
     except OSError as exc:
