@@ -451,6 +451,10 @@ def bench(db_path, quick, as_json, products):
     run_bench(products=products, quick=quick, as_json=as_json)
 
 
+# The sync, hub and key commands register themselves on ``cli``.
+from app import cli_sync  # noqa: E402,F401, I001
+
+
 def run(argv: list[str]) -> int:
     set_language(language_from_argv(argv))
     try:
