@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.models.clock import format_local, now
+from app.models.hub_store import is_hub
 from app.models.users import role_label
 from app.ui.audit_screen import AuditScreen
 from app.ui.backup_jobs import start_daily_backup
 from app.ui.consignment_screen import ConsignmentScreen
+from app.ui.hub_screens import hub_areas
 from app.ui.journal_page import JournalPage
 from app.ui.members_screen import MembersScreen
 from app.ui.products_screen import ProductsScreen
@@ -80,6 +82,9 @@ class MainWindow(QMainWindow):
         # have no number left.
         if session.can("journal.edit"):
             areas.append(("journal", _("Jurnal & biaya"), lambda: JournalPage(session)))
+        # A district office's database opens the hub's screens instead of the shop's.
+        if is_hub(session.db):
+            areas = hub_areas(session)
         self._factories = {}
         for number, (key, label, factory) in enumerate(areas, start=1):
             sequence = OWN_KEYS.get(key, f"Ctrl+{number % 10}")

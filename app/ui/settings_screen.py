@@ -29,6 +29,7 @@ from app.ui.backup_page import BackupPage
 from app.ui.member_settings_page import MemberSettingsPage
 from app.ui.session import Session
 from app.ui.shu_settings_page import ShuSettingsPage
+from app.ui.sync_page import SyncPage, shows_sync_page
 from app.ui.widgets import FieldError, key_button
 
 
@@ -125,6 +126,8 @@ class SettingsScreen(QWidget):
         self.pages.addTab(shop_page, _("Gerai"))
         self.pages.addTab(MemberSettingsPage(session), _("Anggota"))
         self.pages.addTab(ShuSettingsPage(session), _("SHU"))
+        if shows_sync_page(session):
+            self.pages.addTab(SyncPage(session), _("Sinkronisasi"))
         self.pages.addTab(BackupPage(session), _("Cadangan data"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
