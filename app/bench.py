@@ -203,5 +203,16 @@ def run_bench(*, products: int = 50_000, quick: bool = False, as_json: bool = Fa
         for name, ours, base, target in bench_books.year_figures(
                 Path(tmp) / "simkopdes" / "simkopdes.db", Path(tmp), runs):
             report.add(name, statistics.median(ours), statistics.median(base), target=target)
+
+        from app import bench_sync
+
+        # A busy shop's month (≈ 200k rows; --quick: a tenth) exported, then imported by
+        # the hub against a plain executemany; a district of village shops (≈ 9k rows each).
+        folder = Path(tmp) / "sync"
+        folder.mkdir()
+        with bench_sync.own_keys(folder / "keys"):
+            for name, value, base, unit, target in bench_sync.figures(
+                    folder, scale=0.1 if quick else 1.0, shops=12 if quick else 126):
+                report.add(name, value, base, unit=unit, target=target)
     return report.rows
 
