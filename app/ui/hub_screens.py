@@ -305,6 +305,7 @@ class HubImportPage(QWidget):
         self.say("")
         if self.results:
             self.table.selectRow(0)
+        self._selection_changed()     # the same row selected again says nothing itself
         self.table.setFocus()
 
     def selected(self):
