@@ -169,6 +169,51 @@ def key_status(db) -> tuple[Path | None, bool]:
     return key_path(key_id), True
 
 
+def install_key(db, key_id: str, secret: bytes) -> bool:
+    """Put a saved copy of this database's key back where :func:`personal_key` looks for it
+    (a backup restored on a new computer). Refused, writing nothing, when the key is
+    another database's or an other key file is already there: a key file is never
+    replaced. False when this very key is there already, True when it was written."""
+    ours = db.scalar("SELECT value FROM settings WHERE key = ?", (KEY_ID,))
+    check = db.scalar("SELECT value FROM settings WHERE key = ?", (KEY_CHECK,))
+    if not ours:
+        raise UserError(_("Basis data ini belum memakai kunci data pribadi; tidak ada kunci"
+                          " yang perlu dipulihkan."), "file")
+    if key_id != ours or len(secret) != nacl.secret.SecretBox.KEY_SIZE:
+        raise UserError(_("Berkas ini menyimpan kunci basis data lain, bukan kunci basis"
+                          " data ini."), "file")
+    if check and PersonalKey(key_id, secret).check_value() != check:
+        raise UserError(_("Kunci dalam berkas ini tidak cocok dengan basis data ini."), "file")
+    path = key_path(key_id)
+    with _lock:
+        try:
+            there = _read_key(path)
+        except PersonalDataLocked:
+            there = b""
+        if there == secret:
+            return False
+        if there is not None:
+            raise UserError(_("Sudah ada berkas kunci lain di {path}; berkas itu tidak"
+                              " ditimpa. Pindahkan dulu bila memang salah.").format(path=path),
+                            "file")
+        try:
+            _write_key(path, secret)
+        except FileExistsError:
+            raise UserError(_("Sudah ada berkas kunci lain di {path}; berkas itu tidak"
+                              " ditimpa. Pindahkan dulu bila memang salah.").format(path=path),
+                            "file") from None
+        except OSError as exc:
+            # write_new_secret leaves a half file when the write itself fails (a full
+            # disk): it was not there before, so it is ours to remove.
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+            raise UserError(_("Kunci tidak dapat ditulis ke {path}: {error}").format(
+                path=path, error=exc.strerror or exc), "file") from None
+    return True
+
+
 # -- the values themselves ----------------------------------------------------------------
 
 def normalize_nik(text) -> str:

@@ -1,0 +1,212 @@
+"""A copy of the personal-data key to keep with the backups, locked with a passphrase.
+
+A backup holds members' NIK and phone sealed under a key that lives in a file of its own
+(app.models.personal); a shop computer that dies takes that file with it, and a restored
+backup's personal data would stay locked for ever. So the admin saves the key too: a small
+text (the key id and the key in hex) encrypted with an age passphrase (scrypt), in a file
+``gerai-kunci-<key id prefix>.age`` that can go on the USB stick beside the backups. Anyone
+who finds the stick still needs the passphrase; an officer can open it by hand with
+``age -d gerai-kunci-….age``.
+
+Restoring checks the key against the database (its key id and check value) before a byte
+is written, and never replaces a key file that is already there.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyrage
+from pyrage import passphrase as age_passphrase
+
+from app.i18n import _
+from app.models import personal
+from app.models.errors import UserError
+from app.models.files import fsync_dir
+
+MIN_PASSPHRASE = 10
+#: A key file is a few hundred bytes; anything much larger is not one.
+MAX_FILE = 16 * 1024
+PREFIX = "gerai-kunci-"
+_MAGIC = "gerai-personal-key: 1"
+_AGE_START = b"age-encryption.org/v1\n"
+_LINE = re.compile(r"^([a-z_]+): (.*)$")
+
+
+@dataclass(frozen=True)
+class KeyRestored:
+    """Where the key file is, and whether it was written now (False: it was there)."""
+
+    path: Path
+    written: bool
+
+    @property
+    def message(self) -> str:
+        if self.written:
+            return _("Kunci data pribadi dipulihkan ke {path}. NIK dan telepon anggota dapat"
+                     " dibuka lagi.").format(path=self.path)
+        return _("Kunci ini sudah ada di {path}; tidak ada yang diubah.").format(path=self.path)
+
+
+def key_file_name(key_id: str) -> str:
+    return f"{PREFIX}{key_id[:8]}.age"
+
+
+def _checked_passphrase(text, *, new: bool) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise UserError(_("Kata sandi belum diisi."), "passphrase")
+    if new and len(text) < MIN_PASSPHRASE:
+        raise UserError(_("Kata sandi terlalu pendek: paling sedikit {n} karakter.").format(
+            n=MIN_PASSPHRASE), "passphrase")
+    return text
+
+
+def _key_text(db, key: personal.PersonalKey) -> bytes:
+    from app.models.settings import get_settings
+
+    shop = get_settings(db).shop_code
+    return ("# Gerai: kunci data pribadi (NIK dan telepon anggota)\n"
+            f"{_MAGIC}\nshop: {shop}\nkey_id: {key.key_id}\nkey: {key.secret.hex()}\n"
+            ).encode()
+
+
+def _parse_key_text(plain: bytes, name: str) -> tuple[str, bytes]:
+    """The key id and the key from a decrypted file, or a UserError saying it is damaged."""
+    damaged = UserError(_("Berkas {name} rusak: isinya bukan kunci Gerai.").format(name=name),
+                        "file")
+    try:
+        lines = plain.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise damaged from None
+    if _MAGIC not in lines:
+        raise damaged
+    fields = {}
+    for line in lines:
+        found = _LINE.match(line)
+        if found:
+            fields[found.group(1)] = found.group(2).strip()
+    key_id = fields.get("key_id", "")
+    try:
+        secret = bytes.fromhex(fields.get("key", ""))
+    except ValueError:
+        raise damaged from None
+    if not re.fullmatch(r"[0-9a-f]{8,64}", key_id) or len(secret) != 32:
+        raise damaged
+    return key_id, secret
+
+
+def _storage_error(exc: OSError, folder: Path) -> UserError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return UserError(_("Tempat di {folder} penuh: kunci tidak disimpan.").format(
+            folder=folder), "out")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return UserError(_("{folder} tidak dapat ditulisi (hanya-baca atau tanpa izin): "
+                           "kunci tidak disimpan.").format(folder=folder), "out")
+    return UserError(_("Kunci gagal disimpan ke {folder}: {error}").format(
+        folder=folder, error=exc.strerror or exc), "out")
+
+
+def _write_secret_file(target: Path, data: bytes) -> None:
+    """Under a temporary name, mode 0600, flushed and read back, then renamed over any older
+    copy (the same key: its name carries the key id) and the folder flushed."""
+    folder = target.parent
+    tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if tmp.read_bytes() != data:
+            raise UserError(_("Kunci yang dibaca ulang dari {folder} berbeda dari yang"
+                              " ditulis: media penyimpanan rusak?").format(folder=folder),
+                            "out")
+        os.replace(tmp, target)
+        fsync_dir(folder)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise _storage_error(exc, folder) from None
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def export_personal_key(db, out, passphrase: str) -> Path:
+    """Write this database's personal-data key, locked with ``passphrase``, into the folder
+    ``out`` as ``gerai-kunci-<key id prefix>.age``; returns the file. The passphrase is
+    the only thing that opens it: it is checked for length, never stored."""
+    passphrase = _checked_passphrase(passphrase, new=True)
+    if not isinstance(out, str | os.PathLike) or not str(out).strip():
+        raise UserError(_("Folder tujuan belum diisi."), "out")
+    folder = Path(out)
+    if not folder.is_dir():
+        raise UserError(_("Folder {folder} tidak ada.").format(folder=folder), "out")
+    key = personal.personal_key(db)
+    data = age_passphrase.encrypt(_key_text(db, key), passphrase)
+    target = folder / key_file_name(key.key_id)
+    _write_secret_file(target, data)
+    return target
+
+
+def read_key_file(path, passphrase: str) -> tuple[str, bytes]:
+    """The key id and key in a saved key file, or a UserError: not there, not a key file,
+    wrong passphrase, damaged."""
+    passphrase = _checked_passphrase(passphrase, new=False)
+    if not isinstance(path, str | os.PathLike) or not str(path).strip():
+        raise UserError(_("Berkas kunci belum dipilih."), "file")
+    path = Path(path)
+    name = path.name
+    try:
+        if path.stat().st_size > MAX_FILE:
+            raise UserError(_("{name} bukan berkas kunci Gerai (terlalu besar).").format(
+                name=name), "file")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(_("Berkas kunci {path} tidak ada.").format(path=path), "file") from None
+    except IsADirectoryError:
+        raise UserError(_("{path} adalah folder; pilih berkas kuncinya.").format(path=path),
+                        "file") from None
+    except OSError as exc:
+        raise UserError(_("Berkas kunci {path} tidak dapat dibaca: {error}").format(
+            path=path, error=exc.strerror or exc), "file") from None
+    if not data.startswith(_AGE_START):
+        raise UserError(_("{name} bukan berkas kunci Gerai.").format(name=name), "file")
+    if b"\n-> scrypt " not in data[:512]:
+        raise UserError(_("{name} tidak dikunci dengan kata sandi: bukan berkas kunci"
+                          " Gerai.").format(name=name), "file")
+    try:
+        plain = age_passphrase.decrypt(data, passphrase)
+    except pyrage.DecryptError as exc:
+        if str(exc) == "Decryption failed":   # the passphrase did not open the file key
+            raise UserError(_("Kata sandi salah untuk {name} (atau berkas itu rusak).")
+                            .format(name=name), "passphrase") from None
+        raise UserError(_("Berkas {name} rusak; tidak dapat dibuka.").format(name=name),
+                        "file") from None
+    except Exception:   # anything else the age parser throws on a mangled file
+        raise UserError(_("Berkas {name} rusak; tidak dapat dibuka.").format(name=name),
+                        "file") from None
+    return _parse_key_text(plain, name)
+
+
+def import_personal_key(db, path, passphrase: str) -> KeyRestored:
+    """Open a saved key file with ``passphrase`` and put the key where this database looks
+    for it. Refused, with nothing written, for a wrong passphrase, a damaged file, another
+    database's key, or an other key file already in its place."""
+    key_id, secret = read_key_file(path, passphrase)
+    written = personal.install_key(db, key_id, secret)
+    return KeyRestored(personal.key_path(key_id), written)
