@@ -158,6 +158,7 @@ def test_a_catalog_fills_empty_brands_and_counts_what_the_shop_lacks(district, t
     assert after.name == rice.name and after.price == rice.price
     assert result.changed == 1 and result.unknown == 1      # the sugar only the list knows
     assert result.detail.unknown[0][:2] == ("8991234567891", "Gula Pasir 1 kg")
+    assert reference.describe(result)[1].startswith("Merek/kategori dilengkapi pada 1 produk")
 
 
 def test_a_reference_package_checks_by_hand_with_minisign(district, het_list, tmp_path,
@@ -278,3 +279,26 @@ def test_export_refuses_an_empty_list_and_a_shop_database(district, tmp_path):
     with pytest.raises(UserError):
         reference.export_reference(s, kind="het", out=tmp_path)
     assert reference_data.next_version(h, "het") == 1
+
+
+def test_the_shop_still_syncs_to_the_hub_after_applying_a_list(district, het_list, tmp_path):
+    h, s = district
+    reference.import_reference(s, reference.export_reference(h, kind="het", out=tmp_path))
+    (tmp_path / "out").mkdir()
+    e = shop.export(s, tmp_path / "out")
+    done = hub.import_files(h, [e.path])[0]
+    assert done.applied, done.message
+    rice = _product(s, "Beras Medium 5 kg")
+    assert h.scalar("SELECT het FROM s_products WHERE id = ?", (rice.id,)) == 66000
+    # ... and a shop's own package is no reference package.
+    _refused(s, e.path, "tidak terdaftar")
+
+
+def test_describe_says_what_happened_in_indonesian(district, het_list, tmp_path):
+    h, s = district
+    path = reference.export_reference(h, kind="het", out=tmp_path, valid_days=1)
+    with frozen_clock(datetime.now(UTC) + timedelta(days=5)):
+        lines = reference.describe(reference.import_reference(s, path))
+    assert lines[0].startswith("Daftar HET dinas LAMSEL versi 1 dipasang (zona I")
+    assert any("Beras Medium 5 kg (pcs): harga Rp67.000, HET Rp66.000" in x for x in lines)
+    assert lines[-1].startswith("Peringatan: Paket ini berlaku sampai")
