@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.models.clock import parse_day
+from app.models.clock import day_text, local_date, now, parse_day
 from app.models.errors import UserError
 from app.ui.session import Session
 from app.ui.sync_page import may_sync, run_refusing
@@ -41,6 +41,9 @@ def report_names(module) -> list[tuple[str, str]]:
     """(name, title) of each district report the module offers."""
     if module is None:
         return []
+    titles = getattr(module, "report_titles", None)
+    if callable(titles):
+        return list(titles().items())
     offered = next((getattr(module, attr) for attr in ("HUB_REPORTS", "REPORTS", "NAMES")
                     if getattr(module, attr, None)), None)
     if offered is None:
@@ -74,6 +77,10 @@ class HubReportsPage(QWidget):
         self.format = QComboBox()
         self.format.setObjectName("hub_report_format")
         self.format.addItems(FORMATS)
+        # This month so far: what the office most often asks for.
+        today = local_date(now(), session.settings.zone)
+        self.start.setText(day_text(today.replace(day=1)))
+        self.end.setText(day_text(today))
         self.errors = {key: FieldError() for key in ("name", "start", "end", "fmt")}
         form = QFormLayout()
         for label, widget, key in ((_("Laporan"), self.name, "name"),
@@ -125,15 +132,21 @@ class HubReportsPage(QWidget):
             self.errors[e.field].show_message(e.message)
             (self.start if e.field == "start" else self.end).setFocus()
             return
+        if start is None or end is None:
+            key = "start" if start is None else "end"
+            self.errors[key].show_message(_("Isi tanggalnya, mis. 01-11-2026."))
+            (self.start if start is None else self.end).setFocus()
+            return
         name, fmt = self.name.currentData(), self.format.currentText()
+        user = self.session.user
         chosen, _filter = QFileDialog.getSaveFileName(
             self, _("Simpan laporan"), str(Path.home() / f"{name}.{fmt}"), f"*.{fmt}")
         if not chosen:
             return
         result = run_refusing(self, _("Membuat laporan dinas …"),
-                              lambda db: module.write_hub_report(db, name, start=start,
-                                                                 end=end, fmt=fmt,
-                                                                 out=Path(chosen)))
+                              lambda db: module.write_hub_report(
+                                  db, name, start=start, end=end, fmt=fmt, out=Path(chosen),
+                                  printed_by=user))
         if result is not None:
             self.say(_("Laporan tersimpan: {path}").format(path=chosen))
 
@@ -185,9 +198,10 @@ class ReferencePage(QWidget):
                                                   str(Path.home()))
         if not chosen:
             return
-        kind = self.kind.currentData()
+        kind, user = self.kind.currentData(), self.session.user
         result = run_refusing(self, _("Menulis paket referensi …"),
-                              lambda db: export_reference(db, kind=kind, out=Path(chosen)))
+                              lambda db: export_reference(db, kind=kind, out=Path(chosen),
+                                                               user=user))
         if result is not None:
             self.say(_("Paket referensi tersimpan di {folder}: {name}. Aman dicabut.").format(
                 folder=chosen, name=_where(result)))

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
+import app.ui.hub_office_pages as hub_office_module
 import app.ui.hub_screens as hub_screens_module
 import app.ui.sync_page as sync_page_module
 from app.models import hub_store, sync_data
@@ -22,6 +23,7 @@ from app.models.shop import setup_shop
 from app.models.users import authenticate
 from app.sync import hub as sync_hub
 from app.sync import shop as sync_shop
+from app.ui.hub_office_pages import HubReportsPage, ReferencePage
 from app.ui.hub_screens import HubImportPage, HubShopsPage
 from app.ui.main_window import MainWindow
 from app.ui.session import Session
@@ -324,3 +326,63 @@ def test_the_gap_setting_is_kept(hub_session, hub_db, keys):
     assert HubImportPage(hub_session).allow_gaps.isChecked()
     keys.press(Key.Key_Space)
     assert hub_store.hub_setting(hub_db, hub_store.ALLOW_GAPS) == "0"
+
+
+# --- the district's outputs -------------------------------------------------------------------
+
+
+@pytest.fixture
+def imported_hub(hub_db, shop_db, district_key, stick, tmp_path) -> Path:
+    """The hub with the demo shop registered and its first package imported."""
+    package = exported_shop(shop_db, district_key, stick)
+    register(hub_db, shop_db, tmp_path)
+    [done] = sync_hub.import_files(hub_db, [package])
+    assert done.applied
+    return package
+
+
+def test_a_district_report_is_written_where_the_officer_says(
+        hub_session, hub_db, shop_db, imported_hub, tmp_path, keys, monkeypatch):
+    page = HubReportsPage(hub_session)
+    page.resize(900, 500)
+    keys.show(page)
+    names = [page.name.itemData(i) for i in range(page.name.count())]
+    assert "shops" in names and page.message.text() == ""
+    page.name.setCurrentIndex(names.index("shops"))
+    page.format.setCurrentText("csv")           # the period: this month so far
+    out = tmp_path / "laporan" / "gerai.csv"
+    out.parent.mkdir()
+    monkeypatch.setattr(hub_office_module.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(out), ""))
+    keys.press(Key.Key_F5)
+    assert "Laporan tersimpan" in page.message.text(), page.message.text()
+    assert sync_data.shop_code(shop_db) in out.read_text(encoding="utf-8-sig")
+    # A day that is not one: said under its field, no file asked for.
+    monkeypatch.setattr(hub_office_module.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: pytest.fail("no file is asked"))
+    page.end.setFocus()
+    page.end.selectAll()
+    keys.type("31-02-2026")
+    keys.press(Key.Key_F5)
+    assert "tidak valid" in page.errors["end"].text() and keys.focused() is page.end
+
+
+def test_reference_packages_by_f6_and_an_empty_het_list_is_said(
+        hub_session, hub_db, imported_hub, tmp_path, keys, monkeypatch):
+    page = ReferencePage(hub_session)
+    page.resize(900, 400)
+    keys.show(page)
+    out = tmp_path / "usb-ref"
+    out.mkdir()
+    choose(monkeypatch, hub_office_module, folder=out)
+    page.kind.setCurrentIndex(page.kind.findData("het"))
+    counted = "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM hub_reference)"
+    before = tuple(hub_db.one(counted))
+    keys.press(Key.Key_F6)
+    assert "HET dinas masih kosong" in page.message.text()
+    assert list(out.iterdir()) == [] and tuple(hub_db.one(counted)) == before
+    page.kind.setCurrentIndex(page.kind.findData("catalog"))
+    keys.press(Key.Key_F6)
+    [written] = list(out.iterdir())
+    assert written.suffix == ".gerai" and "Aman dicabut" in page.message.text()
+    assert written.name in page.message.text()
