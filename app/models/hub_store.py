@@ -193,10 +193,14 @@ def classify(db: Database, shop: dict, header: dict, package_hash: str, *,
         return _gap(db, 1, first)
     ours = _head(shop["epoch"], shop["last_seq"], shop["last_hash"])
     theirs = _head(epoch, first - 1, prev)
+    if epoch < shop["epoch"]:
+        return Outcome("fork", False, _("Paket dari masa sinkronisasi yang sudah lewat "
+                                        "({theirs}; dinas punya {ours}); ditolak.").format(
+                                            theirs=theirs, ours=ours))
     if epoch != shop["epoch"]:
-        return _fork(accept_fork, _("Masa sinkronisasi berganti ({theirs}; dinas punya "
-                                    "{ours}): gerai ini dipulihkan dari cadangan?").format(
-                                        theirs=theirs, ours=ours))
+        return _fork(accept_fork and first == 1,
+                     _("Masa sinkronisasi berganti ({theirs}; dinas punya {ours}): gerai "
+                       "ini dipulihkan dari cadangan?").format(theirs=theirs, ours=ours))
     if last <= shop["last_seq"]:
         if _covered(db, shop["code"], epoch, first, last):
             return Outcome("duplicate", False, _("Isinya sudah diimpor dari paket lain; "
@@ -206,8 +210,9 @@ def classify(db: Database, shop: dict, header: dict, package_hash: str, *,
     if first > shop["last_seq"] + 1:
         return _gap(db, shop["last_seq"] + 1, first)
     if last - 1 == shop["last_seq"] and prev != shop["last_hash"]:
-        return _fork(accept_fork, _("Rantai paket bercabang: paket ini menyambung {theirs}, "
-                                    "dinas punya {ours}.").format(theirs=theirs, ours=ours))
+        return _fork(accept_fork and first == 1,
+                     _("Rantai paket bercabang: paket ini menyambung {theirs}, dinas punya "
+                       "{ours}.").format(theirs=theirs, ours=ours))
     if first == shop["last_seq"] + 1:
         return Outcome("next", True, _("Paket berikutnya."))
     return Outcome("overlap", True, _("Paket lengkap yang tumpang tindih; hanya yang baru "
@@ -225,9 +230,13 @@ def _gap(db: Database, missing_from: int, first: int) -> Outcome:
 
 
 def _fork(accept: bool, message: str) -> Outcome:
+    """A fork is accepted only with a package that starts its chain (``seq_from`` 1: all
+    the shop has, so the hub's copy can become exactly the shop's); a later one of the new
+    chain would leave the old chain's rows behind."""
     if accept:
         return Outcome("fork", True, message + " " + _("Diterima atas perintah petugas."))
-    return Outcome("fork", False, message)
+    return Outcome("fork", False, message + " " + _("Hanya paket lengkap pertama dari rantai "
+                                                    "baru yang dapat diterima."))
 
 
 # -- checking and applying --------------------------------------------------------------
@@ -339,6 +348,30 @@ def _delete_rows(db: Database, sid: str, specs: dict, rows: list) -> int:
     return count
 
 
+def _drop_missing(db: Database, sid: str, specs: dict, tables: dict) -> int:
+    """A package that starts its chain holds every row the shop has: the hub's rows of the
+    shop it does not hold were deleted there (in a package the hub never got, or before a
+    restore) and go here too."""
+    count = 0
+    for name, table in specs.items():
+        mirror = MIRROR_PREFIX + name
+        sent = tables.get(name)
+        if sent is None:
+            count += db.execute(f"DELETE FROM {mirror} WHERE shop_id = ?", (sid,)).rowcount
+            continue
+        at = [list(sent["columns"]).index(c) for c in table.key]
+        ks = [f"k{i}" for i in range(len(at))]
+        db.execute("DROP TABLE IF EXISTS temp.sync_keep")
+        db.execute(f"CREATE TEMP TABLE sync_keep ({', '.join(ks)}, PRIMARY KEY ({', '.join(ks)}))")
+        db.executemany(f"INSERT OR IGNORE INTO temp.sync_keep VALUES ({', '.join('?' * len(ks))})",
+                       ([r[i] for i in at] for r in sent["rows"]))
+        same = " AND ".join(f"k.{k} = {mirror}.{c}" for k, c in zip(ks, table.key, strict=True))
+        count += db.execute(f"DELETE FROM {mirror} WHERE shop_id = ? AND NOT EXISTS"
+                            f" (SELECT 1 FROM temp.sync_keep k WHERE {same})", (sid,)).rowcount
+        db.execute("DROP TABLE temp.sync_keep")
+    return count
+
+
 def apply_package(db: Database, shop: dict, header: dict, tables: dict, outcome: Outcome, *,
                   package_hash: str, file: str, user: User | None) -> Outcome:
     """Write an applicable package and the shop's new state, in one transaction."""
@@ -351,6 +384,8 @@ def apply_package(db: Database, shop: dict, header: dict, tables: dict, outcome:
         ensure_mirrors(db)
         if newer and DELETED in tables:
             outcome.deleted = _delete_rows(db, sid, specs, tables[DELETED]["rows"])
+        if newer and header["seq_from"] == 1:
+            outcome.deleted += _drop_missing(db, sid, specs, tables)
         for name, table in tables.items():
             if name in (DELETED, MANIFEST):
                 continue

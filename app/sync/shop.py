@@ -112,8 +112,8 @@ def export(db: Database, out, *, full: bool = False, user: User | None = None) -
         raise UserError(_("Kunci tanda tangan di {path} bukan kunci gerai ini.").format(
             path=keys.secret_path(key_name(db))), "key")
     last = sync_data.exports(db, limit=1)
-    if last and last[0]["epoch"] != current_epoch(db):
-        full = True
+    if not last or last[0]["epoch"] != current_epoch(db):
+        full = True     # the first package of a chain holds everything: say so
     changes = sync_data.collect(db, full=full)
     head = sync_data.header(db, changes)
     target = Path(out) if out not in (None, "") else None
