@@ -190,8 +190,8 @@ def members_table(rows: list[hub.MemberSavings]) -> ReportTable:
 
     lines = [data(*_shop_cells(r.shop), *figures(r)) for r in rows]
     if rows:
-        lines.append(total(_("Total"), "", *(sum(col) for col in zip(*(figures(r)
-                                                                       for r in rows)))))
+        sums = [sum(col) for col in zip(*(figures(r) for r in rows), strict=True)]
+        lines.append(total(_("Total"), "", *sums))
     return ReportTable(columns, tuple(lines), sheet=_("Anggota"),
                        empty=_("Belum ada gerai yang mengirim data anggota."))
 
