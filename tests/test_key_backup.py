@@ -46,11 +46,27 @@ def planted(shop, keys_here, demo_users):
                                  nik=NIK, phone=PHONE, village="Natar")
 
 
+@pytest.fixture(scope="module")
+def saved_once(demo_template, tmp_path_factory) -> Path:
+    """The demo's key saved once (scrypt takes a second each time): every copy of the demo
+    shop has that key."""
+    folder = tmp_path_factory.mktemp("saved")
+    shutil.copy(demo_template.path, folder / "shop.db")
+    db = open_db(folder / "shop.db", create=False)
+    try:
+        return export_personal_key(db, folder, WORDS)
+    finally:
+        db.close()
+
+
 @pytest.fixture
-def saved(shop, planted, tmp_path) -> Path:
+def saved(shop, planted, saved_once, tmp_path) -> Path:
+    """The saved key on this test's USB stick."""
     usb = tmp_path / "usb"
     usb.mkdir()
-    return export_personal_key(shop, usb, WORDS)
+    copy = usb / saved_once.name
+    shutil.copy2(saved_once, copy)
+    return copy
 
 
 def lose_the_key(shop) -> Path:

@@ -66,6 +66,12 @@ def _checked_passphrase(text, *, new: bool) -> str:
     return text
 
 
+def check_new_passphrase(text) -> str:
+    """A passphrase fit to lock a key file, or a UserError saying why not (the screen asks
+    this before it asks for a folder)."""
+    return _checked_passphrase(text, new=True)
+
+
 def _key_text(db, key: personal.PersonalKey) -> bytes:
     from app.models.settings import get_settings
 

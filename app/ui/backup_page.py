@@ -2,6 +2,10 @@
 (the admin changes them, Ctrl+S; others read them), the backups already in that folder,
 a backup now (F5) and a copy to a USB stick (F6). Restoring is not done here: it replaces
 the database under the running program, so it is ``gerai restore`` with the program closed.
+
+A backup's NIK and phone are sealed under the personal-data key, a file of its own: the
+admin saves it locked with a passphrase (F7) beside the backups, and puts it back (F8) on
+a new computer after a restore; the page says whether the key is in place.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -39,6 +44,8 @@ from app.models.backup_settings import (
 )
 from app.models.clock import format_local
 from app.models.errors import UserError
+from app.models.personal import key_status
+from app.sync.key_backup import check_new_passphrase, export_personal_key, import_personal_key
 from app.ui.errors import on_error
 from app.ui.operations import run_operation
 from app.ui.session import Session
@@ -113,25 +120,37 @@ class BackupPage(QWidget):
         now_button = key_button(_("Cadangkan sekarang"), "F5", self, self.backup_now)
         usb = key_button(_("Cadangkan ke USB…"), "F6", self, self.backup_to_usb)
         usb.setVisible(allowed)
+        save_key = key_button(_("Simpan kunci data pribadi…"), "F7", self, self.save_key)
+        save_key.setVisible(allowed)
+        restore_key = key_button(_("Pulihkan kunci…"), "F8", self, self.restore_key)
+        restore_key.setVisible(allowed)
         save = key_button(_("Simpan"), "Ctrl+S", self, self.save)
         save.setVisible(allowed)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(now_button)
         bottom.addWidget(usb)
+        bottom.addWidget(save_key)
+        bottom.addWidget(restore_key)
         bottom.addWidget(save)
+        self.key_where = QLabel()
+        self.key_where.setObjectName("backup_key_where")
+        self.key_where.setWordWrap(True)
 
         intro = QLabel(_(
             "Cadangan dibuat otomatis ke folder di bawah, tanpa menghentikan kasir. Simpan"
             " juga salinan di USB dan bawa pulang: bila komputer rusak atau hilang, data"
             " koperasi tetap ada. Memulihkan cadangan tidak dilakukan di sini: tutup"
             " program, lalu jalankan perintah \u201cgerai restore BERKAS\u201d (basis data"
-            " yang sekarang disimpan di sampingnya)."))
+            " yang sekarang disimpan di sampingnya). NIK dan telepon anggota di cadangan"
+            " terkunci dengan kunci data pribadi: simpan juga kunci itu (F7) dengan kata"
+            " sandi, dan pulihkan (F8) di komputer baru."))
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.where)
+        layout.addWidget(self.key_where)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self.setFocusProxy(self.folder if allowed else self.table)
@@ -152,6 +171,7 @@ class BackupPage(QWidget):
             files = []
             self.message.setText(_("Folder {folder} tidak dapat dibaca: {error}").format(
                 folder=folder, error=e.strerror or e))
+        self.refresh_key()
         self.table.setRowCount(len(files))
         for row, item in enumerate(files):
             for column, text in enumerate((item.made, format_size(item.size),
@@ -182,12 +202,26 @@ class BackupPage(QWidget):
         self.message.setText(_("Pengaturan cadangan tersimpan."))
         self.refresh()
 
-    def _run(self, title: str, job) -> object | None:
+    def refresh_key(self) -> None:
+        """Where the personal-data key is, and whether it opens this database's data."""
+        path, ok = key_status(self.session.db)
+        if path is None:
+            text = _("Kunci data pribadi: belum dibuat (belum ada NIK atau telepon anggota).")
+        elif ok:
+            text = _("Kunci data pribadi: {path}").format(path=path)
+        else:
+            text = _("Kunci data pribadi tidak ada atau salah ({path}): NIK dan telepon"
+                     " anggota terkunci. Pulihkan dengan F8.").format(path=path)
+        self.key_where.setText(text)
+
+    def _run(self, title: str, job, *, failed: str | None = None,
+             cancelled: str | None = None) -> object | None:
         """``job(db)`` off the GUI thread; its refusal in the message line."""
         try:
             done, result = run_operation(self, title, self.session.db.path, job)
         except UserError as e:
-            self.message.setText(_("Cadangan gagal: {error}").format(error=e.message))
+            self.message.setText((failed or _("Cadangan gagal: {error}")).format(
+                error=e.message))
             return None
         except Exception as e:  # noqa: BLE001 - logged and said by on_error
             on_error(self, e)
@@ -195,9 +229,69 @@ class BackupPage(QWidget):
         finally:
             self.refresh()
         if not done:
-            self.message.setText(_("Cadangan dibatalkan."))
+            self.message.setText(cancelled or _("Cadangan dibatalkan."))
             return None
         return result
+
+    def _passphrase(self, title: str, label: str) -> str | None:
+        """A passphrase typed unseen; None when the person cancelled."""
+        text, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Password)
+        return text if ok else None
+
+    def save_key(self) -> None:
+        """F7: the key locked with a passphrase asked twice, into a folder (a USB stick)."""
+        if not self.session.can("settings.edit"):
+            return
+        title = _("Simpan kunci data pribadi")
+        first = self._passphrase(title, _(
+            "Kata sandi untuk mengunci salinan kunci (paling sedikit 10 karakter). Catat"
+            " dan simpan di tempat lain: tanpa kata sandi ini salinannya tidak dapat"
+            " dibuka."))
+        if first is None:
+            return
+        try:
+            check_new_passphrase(first)
+        except UserError as e:
+            self.message.setText(_("Kunci tidak disimpan: {error}").format(error=e.message))
+            return
+        second = self._passphrase(title, _("Ketik kata sandi itu sekali lagi."))
+        if second is None:
+            return
+        if second != first:
+            self.message.setText(_("Kunci tidak disimpan: kedua kata sandi tidak sama."))
+            return
+        chosen = QFileDialog.getExistingDirectory(self, _("Pilih folder untuk salinan kunci"),
+                                                  str(Path.home()))
+        if not chosen:
+            return
+        result = self._run(_("Menyimpan kunci data pribadi …"),
+                           lambda db: export_personal_key(db, Path(chosen), first),
+                           failed=_("Kunci tidak disimpan: {error}"),
+                           cancelled=_("Tidak ditunggu: periksa apakah salinan kunci ada di"
+                                       " {folder}.").format(folder=chosen))
+        if result is not None:
+            self.message.setText(_("Salinan kunci tersimpan: {path}. Simpan bersama cadangan;"
+                                   " kata sandinya di tempat lain.").format(path=result))
+
+    def restore_key(self) -> None:
+        """F8: a saved key file put back where this database looks for it."""
+        if not self.session.can("settings.edit"):
+            return
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Pilih berkas kunci"), str(Path.home()),
+            _("Kunci data pribadi (gerai-kunci-*.age);;Semua berkas (*)"))
+        if not chosen:
+            return
+        words = self._passphrase(_("Pulihkan kunci data pribadi"),
+                                 _("Kata sandi berkas {name}:").format(name=Path(chosen).name))
+        if words is None:
+            return
+        result = self._run(_("Memulihkan kunci data pribadi …"),
+                           lambda db: import_personal_key(db, Path(chosen), words),
+                           failed=_("Kunci tidak dipulihkan: {error}"),
+                           cancelled=_("Tidak ditunggu: periksa keterangan kunci di atas."))
+        if result is not None:
+            self.message.setText(result.message)
 
     def backup_now(self) -> None:
         user_id = self.session.user.id

@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import shutil
+
 import pytest
 from dialogs import Dialogs
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton
 
 import app.ui.backup_page as backup_page_module
 import app.ui.main_window as main_window_module
@@ -23,6 +25,7 @@ from app.models.backup_settings import (
     save_backup_settings,
 )
 from app.models.clock import frozen_clock, now, to_iso
+from app.models import members, personal
 from app.models.shifts import open_shift, open_shift_for
 from app.ui.backup_page import BackupPage
 from app.ui.main_window import MainWindow
@@ -259,3 +262,111 @@ def test_a_failing_daily_backup_is_said_and_the_window_works_on(
                     timeout=10_000)
     assert "bukan folder" in window.status_backup.text()
     assert last_backup(shop_db) is None
+
+
+# --- the personal-data key: saved with a passphrase (F7), put back (F8) ---------------------
+
+WORDS = "kopi tubruk pagi hari"
+NIK = "1871034101900001"
+
+
+@pytest.fixture
+def own_key(shop_db, tmp_path, monkeypatch, admin_session) -> Path:
+    """This test's key folder with a copy of the shop's key (the demo's key file is shared
+    by every copy of the demo shop), and a member whose NIK it seals. Returns the key file."""
+    key_file = personal.key_path(personal.personal_key(shop_db).key_id)
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    shutil.copy(key_file, folder / key_file.name)
+    monkeypatch.setenv("GERAI_KEY_DIR", str(folder))
+    return folder / key_file.name
+
+
+@pytest.fixture
+def siti(shop_db, own_key, admin_session) -> str:
+    """A member whose NIK the key seals."""
+    return members.create_member(shop_db, user=admin_session.user, name="Siti Aminah",
+                                 nik=NIK).id
+
+
+def type_passphrase(keys, words: str, seen: list | None = None):
+    def handle(dialog: QInputDialog):
+        assert dialog.textEchoMode() == QLineEdit.EchoMode.Password
+        if seen is not None:
+            seen.append(dialog.labelText())
+        keys.type(words)
+        keys.press(Key.Key_Return)
+    return handle
+
+
+def folder_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_f7_saves_the_key_and_f8_puts_it_back(keys, dialogs, shop_db, own_key, siti,
+                                              admin_session, tmp_path, monkeypatch):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(backup_page_module.QFileDialog, "getExistingDirectory",
+                        lambda *a, **k: str(usb))
+    page = open_page(keys, admin_session)
+    assert str(own_key) in page.key_where.text()
+    asked: list[str] = []
+    dialogs.expect("passphrase", type_passphrase(keys, WORDS, asked), kind=QInputDialog)
+    dialogs.expect("again", type_passphrase(keys, WORDS, asked), kind=QInputDialog)
+    keys.press(Key.Key_F7)
+    dialogs.check()
+    assert "paling sedikit 10" in asked[0] and "sekali lagi" in asked[1]
+    [saved] = usb.iterdir()
+    assert saved.name.startswith("gerai-kunci-") and saved.suffix == ".age"
+    assert "Salinan kunci tersimpan" in page.message.text() and saved.name in page.message.text()
+
+    # The computer died: the key is gone, the member's NIK locked; F8 brings it back.
+    own_key.unlink()
+    personal._cache.clear()
+    page.refresh()
+    assert "terkunci" in page.key_where.text()
+    assert members.get_member(shop_db, siti).nik_masked == members.LOCKED
+    monkeypatch.setattr(backup_page_module.QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (str(saved), ""))
+    dialogs.expect("wrong passphrase", type_passphrase(keys, "bukan kata sandinya"),
+                   kind=QInputDialog)
+    keys.press(Key.Key_F8)
+    dialogs.check()
+    assert "Kata sandi salah" in page.message.text() and not own_key.exists()
+    dialogs.expect("passphrase", type_passphrase(keys, WORDS), kind=QInputDialog)
+    keys.press(Key.Key_F8)
+    dialogs.check()
+    assert "dipulihkan" in page.message.text() and own_key.exists()
+    assert "terkunci" not in page.key_where.text() and str(own_key) in page.key_where.text()
+    assert members.get_member(shop_db, siti).nik_masked == "1871**********01"
+
+
+def test_f7_refuses_a_short_or_mistyped_passphrase_before_asking_a_folder(
+        keys, dialogs, own_key, admin_session, tmp_path, monkeypatch):
+    monkeypatch.setattr(backup_page_module.QFileDialog, "getExistingDirectory",
+                        lambda *a, **k: pytest.fail("no folder is asked"))
+    page = open_page(keys, admin_session)
+    dialogs.expect("short", type_passphrase(keys, "pendek"), kind=QInputDialog)
+    keys.press(Key.Key_F7)
+    dialogs.check()
+    assert "paling sedikit 10" in page.message.text()
+    dialogs.expect("first", type_passphrase(keys, WORDS), kind=QInputDialog)
+    dialogs.expect("second", type_passphrase(keys, WORDS + "!"), kind=QInputDialog)
+    keys.press(Key.Key_F7)
+    dialogs.check()
+    assert "tidak sama" in page.message.text()
+    assert not list(tmp_path.rglob("gerai-kunci-*"))
+
+
+def test_only_the_admin_saves_or_restores_the_key(login, keys, own_key, monkeypatch):
+    monkeypatch.setattr(backup_page_module.QFileDialog, "getExistingDirectory",
+                        lambda *a, **k: pytest.fail("no folder is asked"))
+    monkeypatch.setattr(backup_page_module.QFileDialog, "getOpenFileName",
+                        lambda *a, **k: pytest.fail("no file is asked"))
+    monkeypatch.setattr(backup_page_module.QInputDialog, "getText",
+                        lambda *a, **k: pytest.fail("no passphrase is asked"))
+    page = open_page(keys, login("manajer"))
+    keys.press(Key.Key_F7)
+    keys.press(Key.Key_F8)
+    assert page.message.text() == "" and folder_files(own_key.parent) == [own_key.name]
