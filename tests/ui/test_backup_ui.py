@@ -1,13 +1,13 @@
 """Backups seen from the screens, driven by keys: the till's Z close makes one (and a
 failing folder is said while the shift stays closed), the Cadangan page makes one with F5
-and lists it, copies to a USB stick with F6, and the main window makes the daily one."""
+and lists it, copies to a USB stick with F6, saves the personal-data key locked with a
+passphrase (F7) and puts it back (F8), and the main window makes the daily one."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
-
-import shutil
 
 import pytest
 from dialogs import Dialogs
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QPlainTextEd
 import app.ui.backup_page as backup_page_module
 import app.ui.main_window as main_window_module
 from app.models import backup as backups
+from app.models import members, personal
 from app.models.backup_settings import (
     BackupSettings,
     get_backup_settings,
@@ -25,7 +26,6 @@ from app.models.backup_settings import (
     save_backup_settings,
 )
 from app.models.clock import frozen_clock, now, to_iso
-from app.models import members, personal
 from app.models.shifts import open_shift, open_shift_for
 from app.ui.backup_page import BackupPage
 from app.ui.main_window import MainWindow
