@@ -18,8 +18,20 @@ from app.models.db import Database
 from app.models.errors import PackageRefused, UserError
 from app.models.users import User
 from app.sync import keys
-from app.sync.package import SUFFIX, _read_capped, decode_package, package_hash, peek_header
+from app.sync.package import (
+    MAX_BODY,
+    MAX_HEADER_LINE,
+    MAX_SIG_LINE,
+    SUFFIX,
+    _read_capped,
+    decode_package,
+    package_hash,
+    peek_header,
+)
 from app.sync.shop import read_key_file
+
+#: No package is longer than its header, signature block and largest body.
+MAX_FILE = MAX_HEADER_LINE + 5 * MAX_SIG_LINE + MAX_BODY
 
 
 def init(db: Database, *, district: str, user: User | None = None) -> keys.HubPublic:
@@ -93,21 +105,37 @@ def import_file(db: Database, path, *, accept_fork: bool = False,
                 identity=None) -> Imported:
     """Import one package; never raises for a bad package, says why in the result."""
     path = Path(path)
-    result = Imported(path.name)
+    try:
+        data = _read_capped(path)
+    except PackageRefused as exc:
+        return Imported(path.name, message=exc.reason)
+    return import_bytes(db, data, path.name, accept_fork=accept_fork, user=user,
+                        trusted=trusted, identity=identity)
+
+
+def import_bytes(db: Database, data: bytes, name: str, *, accept_fork: bool = False,
+                 user: User | None = None, trusted: dict | None = None,
+                 identity=None) -> Imported:
+    """Import one package already read (``name`` is what the summary and the hub's list
+    call it); never raises for a bad package, says why in the result."""
+    result = Imported(name)
     try:
         hub_store.require_hub(db)
-        data = _read_capped(path)
+        if not isinstance(data, bytes) or len(data) > MAX_FILE:
+            raise PackageRefused(_("Paket terlalu besar atau bukan berkas."))
         trusted = _trusted(db) if trusted is None else trusted
         identity = keys.load_hub_identity(key_name(db)) if identity is None else identity
         header, tables = decode_package(data, trusted_keys=trusted, identity=identity)
         result.header = header
         shop = hub_store.shop_by_key(db, header["key_id"])
+        if shop is None:
+            raise PackageRefused(_("Paket ditandatangani kunci yang tidak terdaftar."))
         result.shop = shop["code"]
         hub_store.check_shop(shop, header)
         digest = package_hash(data)
         outcome = hub_store.classify(db, shop, header, digest, accept_fork=accept_fork)
         outcome = hub_store.apply_package(db, shop, header, tables, outcome,
-                                          package_hash=digest, file=path.name, user=user)
+                                          package_hash=digest, file=name, user=user)
     except PackageRefused as exc:
         result.message = exc.reason
         return result
