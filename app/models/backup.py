@@ -13,7 +13,9 @@ file and a rename, and starts a new sync epoch: the district's hub then sees the
 shop's next package as a fork of its history, never as silent duplicates.
 
 The personal-data key (app.models.personal) is not in a backup: a backup alone shows no
-NIK or phone. Restoring on another computer needs the key file copied too.
+NIK or phone. Restoring on another computer needs the key too: the admin saves it locked
+with a passphrase (app.sync.key_backup; the Cadangan page's F7) and puts it back after the
+restore (F8, or ``personal.install_key`` through ``gerai keys import``).
 """
 
 from __future__ import annotations
