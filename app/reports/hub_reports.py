@@ -24,7 +24,7 @@ from app.models.clock import local_date, now_iso
 from app.models.db import Database
 from app.models.errors import UserError
 from app.models.hub_store import district, require_hub
-from app.models.money import format_rupiah
+from app.models.money import format_number, format_rupiah
 from app.models.settings import ShopSettings, get_settings
 from app.models.users import User, require
 from app.reports.document_pdf import Document, Fields, Note, day_text, period_text
@@ -124,9 +124,9 @@ def _shops(db, first, last):
     silent = sum(r.silent for r in rows)
     summary = Fields((
         (_("Gerai terdaftar"), str(len(rows))),
-        (_("Diam lebih dari {n} hari").format(n=hub.SILENT_DAYS), str(silent)),
+        (_("Diam > {n} hari").format(n=hub.SILENT_DAYS), str(silent)),
         (_("Penjualan bersih"), format_rupiah(sum(r.sales for r in rows))),
-        (_("Transaksi"), str(sum(r.transactions for r in rows))),
+        (_("Transaksi"), format_number(sum(r.transactions for r in rows))),
     ))
     note = Note(_("Paket terakhir = tanggal gerai membuat paket terakhirnya; diam = tidak ada"
                   " paket lebih dari {n} hari sampai hari ini. Penjualan dan transaksi menurut"
@@ -149,8 +149,8 @@ def sales_table(rows: list[hub.MonthCategorySales]) -> ReportTable:
             category = _("Barang titipan") if r.consigned else (r.category or _("Tanpa kategori"))
             lines.append(data(*_shop_cells(r.shop), r.month, category, r.sales, r.cogs,
                               r.margin))
-        lines.append(subtotal(_("Jumlah {code}").format(code=shop_rows[0].shop.code), "", "",
-                              "", *_sums(shop_rows)))
+        lines.append(subtotal(_("Jumlah"), shop_rows[0].shop.name, "", "",
+                              *_sums(shop_rows)))
     if rows:
         lines.append(total(_("Total"), "", "", "", *_sums(rows)))
     return ReportTable(columns, tuple(lines), sheet=_("Penjualan"),
@@ -167,7 +167,7 @@ def _sales(db, first, last):
     sales, cogs, margin = _sums(rows)
     summary = Fields(((_("Penjualan bersih"), format_rupiah(sales)),
                       (_("HPP"), format_rupiah(cogs)), (_("Margin kotor"), format_rupiah(margin)),
-                      (_("Gerai dengan penjualan"), str(len({r.shop.code for r in rows})))))
+                      (_("Gerai berjualan"), str(len({r.shop.code for r in rows})))))
     note = Note(_("Penjualan = nilai baris setelah diskon; retur dan pembatalan mengurangi"
                   " penjualan pada hari barang kembali, seperti laporan gerai. Barang titipan"
                   " satu baris per bulan; HPP-nya hak penitip."))
@@ -228,9 +228,9 @@ def producers_table(rows: list[hub.ProducerSales]) -> ReportTable:
 
 def _consignment(db, first, last):
     rows = hub.producer_sales(db, first, last)
-    summary = Fields(((_("Penjualan barang titipan"),
+    summary = Fields(((_("Penjualan titipan"),
                        format_rupiah(sum(r.gross for r in rows if r.consigned))),
-                      (_("Penjualan produk UMKM dibeli putus"),
+                      (_("Penjualan UMKM"),
                        format_rupiah(sum(r.gross for r in rows if not r.consigned))),
                       (_("Produsen"), str(len({(r.shop.code, r.producer) for r in rows}))),
                       (_("Desa/Kel."), str(len({r.village for r in rows})))))
@@ -272,10 +272,10 @@ def above_table(rows: list[hub.AboveHet]) -> ReportTable:
 
 def _program(db, first, last):
     rows, above = hub.program_goods(db, first, last)
-    summary = Fields(((_("Nilai barang program terjual"),
+    summary = Fields(((_("Nilai terjual"),
                        format_rupiah(sum(r.amount for r in rows))),
                       (_("Penjualan di atas HET"), str(len(above))),
-                      (_("Gerai yang menjual di atas HET"),
+                      (_("Gerai di atas HET"),
                        str(len({r.shop.code for r in above})))))
     note = Note(_("Harga rata-rata dan HET per satuan dasar. HET sebuah penjualan = HET yang"
                   " tercatat pada baris itu saat dijual (atau HET produk sekarang bila saat itu"
