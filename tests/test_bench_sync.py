@@ -44,3 +44,22 @@ def test_figures_at_a_tiny_size(tmp_path):
     assert "hub_import_district_2_shops" in names
     assert all(value > 0 for _n, value, *_rest in found)
     assert found[2][2] > 0      # the raw executemany baseline was measured
+
+
+def test_package_cell_check_refuses_what_the_slow_check_refused():
+    """The set-based check of package rows (added for speed) refuses and accepts exactly as
+    the cell-by-cell one: floats, dicts, ragged rows and non-rows refused; subclasses of
+    the allowed types and tuples accepted."""
+    import pytest
+
+    from app.models.errors import PackageRefused
+    from app.sync.package import check_tables
+
+    class Code(str):
+        pass
+
+    good = {"t": {"columns": ["a", "b"], "rows": [[1, "x"], (None, b"y"), [True, Code("z")]]}}
+    assert check_tables(good) is good
+    for bad_rows in ([[1, 1.5]], [[1, {"a": 1}]], [[1]], [[1, 2, 3]], [1], ["ab"], [None]):
+        with pytest.raises(PackageRefused):
+            check_tables({"t": {"columns": ["a", "b"], "rows": bad_rows}})
