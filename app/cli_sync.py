@@ -332,7 +332,11 @@ def hub_het_load(ctx, db_path, file):
 
 
 @hub.command("report", help=N_("Cetak laporan kabupaten ke PDF, XLSX atau CSV.\n\n"
-                               "NAMA: lihat 'gerai hub report --help'."))
+                               "NAMA: shops (gerai dan paket terakhirnya), sales (penjualan per"
+                               " gerai, bulan dan kategori), members (anggota dan simpanan),"
+                               " consignment (titipan dan UMKM per desa dan produsen),"
+                               " program-goods (barang program dibanding HET), program-stock"
+                               " (stok barang program), simkopdes (XLSX + folder CSV)."))
 @common_options
 @click.argument("name")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), required=True,

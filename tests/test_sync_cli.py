@@ -160,3 +160,17 @@ def test_a_shop_that_is_not_enrolled_cannot_export(tmp_path, monkeypatch, demo_t
     assert "belum terdaftar" in capsys.readouterr().err
     assert list(tmp_path.glob("*.gerai")) == []
     assert count(shop, "SELECT count(*) FROM sync_exports") == 0
+
+
+def test_the_office_prints_a_district_report(office, capsys, tmp_path):
+    shop, hub, usb = office
+    assert run(["sync", "export", "--db", str(shop), "--out", str(usb)]) == 0
+    assert run(["hub", "import", "--db", str(hub), str(usb)]) == 0
+    out = tmp_path / "shops.csv"
+    assert run(["hub", "report", "shops", "--db", str(hub), "--from", "2026-01-01",
+                "--to", "2026-12-31", "--format", "csv", "--out", str(out)]) == 0
+    assert "KDMP017" in out.read_text(encoding="utf-8-sig")
+    assert run(["hub", "report", "nonsense", "--db", str(hub), "--from", "2020-01-01",
+                "--to", "2020-01-31", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "shops" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
