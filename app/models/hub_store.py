@@ -200,7 +200,8 @@ def classify(db: Database, shop: dict, header: dict, package_hash: str, *,
     if epoch != shop["epoch"]:
         return _fork(accept_fork and first == 1,
                      _("Masa sinkronisasi berganti ({theirs}; dinas punya {ours}): gerai "
-                       "ini dipulihkan dari cadangan?").format(theirs=theirs, ours=ours))
+                       "ini dipulihkan dari cadangan? Hanya paket lengkap pertama dari masa "
+                       "baru yang dapat diterima.").format(theirs=theirs, ours=ours))
     if last <= shop["last_seq"]:
         if _covered(db, shop["code"], epoch, first, last):
             return Outcome("duplicate", False, _("Isinya sudah diimpor dari paket lain; "
@@ -210,7 +211,7 @@ def classify(db: Database, shop: dict, header: dict, package_hash: str, *,
     if first > shop["last_seq"] + 1:
         return _gap(db, shop["last_seq"] + 1, first)
     if last - 1 == shop["last_seq"] and prev != shop["last_hash"]:
-        return _fork(accept_fork and first == 1,
+        return _fork(accept_fork,
                      _("Rantai paket bercabang: paket ini menyambung {theirs}, dinas punya "
                        "{ours}.").format(theirs=theirs, ours=ours))
     if first == shop["last_seq"] + 1:
@@ -230,13 +231,12 @@ def _gap(db: Database, missing_from: int, first: int) -> Outcome:
 
 
 def _fork(accept: bool, message: str) -> Outcome:
-    """A fork is accepted only with a package that starts its chain (``seq_from`` 1: all
-    the shop has, so the hub's copy can become exactly the shop's); a later one of the new
-    chain would leave the old chain's rows behind."""
+    """A new epoch's fork is accepted only with the package that starts its chain
+    (``seq_from`` 1: all the shop has, so the hub's copy becomes exactly the shop's); a
+    later one would leave the old epoch's rows behind."""
     if accept:
         return Outcome("fork", True, message + " " + _("Diterima atas perintah petugas."))
-    return Outcome("fork", False, message + " " + _("Hanya paket lengkap pertama dari rantai "
-                                                    "baru yang dapat diterima."))
+    return Outcome("fork", False, message)
 
 
 # -- checking and applying --------------------------------------------------------------
