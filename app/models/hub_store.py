@@ -384,7 +384,7 @@ def apply_package(db: Database, shop: dict, header: dict, tables: dict, outcome:
         ensure_mirrors(db)
         if newer and DELETED in tables:
             outcome.deleted = _delete_rows(db, sid, specs, tables[DELETED]["rows"])
-        if newer and header["seq_from"] == 1:
+        if newer and header["seq_from"] == 1 and shop["epoch"] is not None:
             outcome.deleted += _drop_missing(db, sid, specs, tables)
         for name, table in tables.items():
             if name in (DELETED, MANIFEST):

@@ -175,5 +175,10 @@ def import_files(db: Database, paths, *, accept_fork: bool = False,
         except (PackageRefused, UserError, TypeError, ValueError):
             return ("", 0, 0, p.name)
 
-    return [import_file(db, p, accept_fork=accept_fork, user=user, trusted=trusted,
-                        identity=identity) for p in sorted(files, key=order)]
+    results = []
+    for p in sorted(files, key=order):
+        results.append(import_file(db, p, accept_fork=accept_fork, user=user,
+                                   trusted=trusted, identity=identity))
+        if results[-1].applied:
+            db.checkpoint("PASSIVE")    # the hub is idle between packages: keep the WAL small
+    return results

@@ -457,5 +457,12 @@ def read_package(path, *, trusted_keys: dict,
 
 
 def peek_header(path) -> dict:
-    """The plain header, NOT yet verified: to show who a file claims to be from."""
-    return _parse_header_line(_read_capped(Path(path)))[0]
+    """The plain header, NOT yet verified: to show who a file claims to be from (reads
+    only the first line, so sorting a folder of packages stays cheap)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(MAX_HEADER_LINE + 1)
+    except OSError as exc:
+        raise _refuse(_("Paket {path} tidak dapat dibaca: {error}").format(
+            path=path, error=exc.strerror or exc)) from None
+    return _parse_header_line(head)[0]
