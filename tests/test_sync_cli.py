@@ -174,3 +174,28 @@ def test_the_office_prints_a_district_report(office, capsys, tmp_path):
                 "--to", "2020-01-31", "--out", str(tmp_path / "x.pdf")]) == 2
     assert "shops" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_cashier_may_not_send_or_take_in_packages(office, kasir, manajer, tmp_path):
+    from app.models.errors import PermissionDenied
+    from app.sync import hub as hubs
+    from app.sync import shop as shops
+
+    shop, hub, usb = office
+    db = open_db(shop, create=False)
+    try:
+        before = content(shop)
+        with pytest.raises(PermissionDenied, match="mengirim paket"):
+            shops.export(db, usb, user=kasir)
+        assert content(shop) == before and list(usb.iterdir()) == []
+        done = shops.export(db, usb, user=manajer)
+    finally:
+        db.close()
+    hub_db = open_db(hub, create=False)
+    try:
+        result = hubs.import_file(hub_db, done.path, user=kasir)
+        assert not result.applied and "mengelola gerai" in result.message
+        assert hub_db.scalar("SELECT count(*) FROM hub_packages") == 0
+        assert hubs.import_file(hub_db, done.path, user=manajer).kind == "next"
+    finally:
+        hub_db.close()

@@ -28,7 +28,7 @@ from app.models.errors import PackageRefused, UserError
 from app.models.migrations import schema_version
 from app.models.personal import normalize_phone, personal_key
 from app.models.sync_tables import DELETED, MANIFEST, MIRROR_PREFIX, TableSpec, spec
-from app.models.users import User
+from app.models.users import User, require_acting
 
 ALLOW_GAPS = "hub.allow_gaps"
 DISTRICT = "hub.district"
@@ -78,6 +78,7 @@ def ensure_mirrors(db: Database) -> None:
 
 
 def init_hub(db: Database, *, district_code: str, key_name: str, user: User | None) -> None:
+    require_acting(user, "hub.manage")
     if is_hub(db):
         raise UserError(_("Basis data ini sudah basis data dinas {district}.").format(
             district=district(db)), "db")
@@ -100,6 +101,7 @@ def require_hub(db: Database) -> None:
 
 
 def set_allow_gaps(db: Database, allow: bool, *, user: User | None) -> None:
+    require_acting(user, "hub.manage")
     with db.atomic():
         db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key)"
                    " DO UPDATE SET value = excluded.value", (ALLOW_GAPS, "1" if allow else "0"))
@@ -112,6 +114,7 @@ def set_allow_gaps(db: Database, allow: bool, *, user: User | None) -> None:
 def register_shop(db: Database, *, code: str, key_id: str, public_key: str, name: str = "",
                   user: User | None) -> None:
     require_hub(db)
+    require_acting(user, "hub.manage")
     code = (code or "").strip().upper()
     if not code or len(code) > 20 or not all(c.isalnum() or c in "-_." for c in code):
         raise UserError(_("Kode gerai harus diisi: huruf, angka, '-', '_' atau '.', paling "
@@ -375,6 +378,7 @@ def _drop_missing(db: Database, sid: str, specs: dict, tables: dict) -> int:
 def apply_package(db: Database, shop: dict, header: dict, tables: dict, outcome: Outcome, *,
                   package_hash: str, file: str, user: User | None) -> Outcome:
     """Write an applicable package and the shop's new state, in one transaction."""
+    require_acting(user, "hub.manage")
     if not outcome.applied:
         return outcome
     specs = check_tables(db, tables, header)

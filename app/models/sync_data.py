@@ -21,7 +21,7 @@ from app.models.errors import UserError
 from app.models.migrations import schema_version
 from app.models.personal import PersonalDataLocked, personal_key
 from app.models.sync_tables import DELETED, LOCAL_SETTINGS, MANIFEST, TableSpec, spec
-from app.models.users import User
+from app.models.users import User, require_acting
 
 _CHUNK = 500
 
@@ -75,6 +75,7 @@ def key_id(db: Database) -> str | None:
 
 
 def set_key_id(db: Database, key_hex: str, *, user: User | None) -> None:
+    require_acting(user, "sync.send")
     with db.atomic():
         _set_state(db, {"key_id": key_hex})
         audit.record(db, user_id=user.id if user else None, action="sync.keygen",
@@ -92,6 +93,7 @@ def enrollment(db: Database) -> Enrollment | None:
 def enroll(db: Database, enrolled: Enrollment, *, user: User | None) -> None:
     """Keep the district's keys. Enrolling again with another district's key is refused
     while this shop has sent packages: its chain belongs to the first district."""
+    require_acting(user, "sync.send")
     old = enrollment(db)
     if old and old.district != enrolled.district and last_export(db)[0]:
         raise UserError(_("Gerai ini sudah terdaftar di dinas {district} dan sudah mengirim "
@@ -214,6 +216,7 @@ def header(db: Database, changes: Changes) -> dict:
 def record_export(db: Database, changes: Changes, head: dict, *, package_hash: str,
                   file: str, user: User | None) -> None:
     """The package is safely written: move the marks, clear the log, remember its hash."""
+    require_acting(user, "sync.send")
     with db.atomic():
         if last_export(db)[0] != head["seq_to"] - 1:
             raise UserError(_("Paket lain dibuat bersamaan; ulangi ekspor."), "out")

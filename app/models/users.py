@@ -55,6 +55,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "member.office": frozenset({"bendahara", "manajer", "admin"}),
     "savings.approve": frozenset({"bendahara", "manajer", "admin"}),
     "journal.edit": frozenset({"bendahara", "manajer", "admin"}),
+    # Sync: the shop's key, its enrollment and its packages; at the district office, the
+    # shops' keys, their packages and the reference lists sent back.
+    "sync.send": frozenset({"manajer", "admin"}),
+    "hub.manage": frozenset({"manajer", "admin"}),
 }
 
 MAX_FAILED_LOGINS = 5
@@ -102,6 +106,8 @@ def permission_label(permission: str) -> str:
         "member.office": _("menerima uang anggota di kantor"),
         "savings.approve": _("menyetujui penarikan simpanan sukarela"),
         "journal.edit": _("mencatat biaya dan jurnal kas"),
+        "sync.send": _("mengirim paket sinkronisasi ke dinas"),
+        "hub.manage": _("mengelola gerai dan paket di dinas"),
     }[permission]
 
 
@@ -126,6 +132,13 @@ def require(user: User, permission: str) -> None:
                 action=permission_label(permission),
             )
         )
+
+
+def require_acting(user: User | None, permission: str) -> None:
+    """``require`` for work the command line also does: there ``user`` is None, the person
+    at the machine who holds the database file (and the keys beside it)."""
+    if user is not None:
+        require(user, permission)
 
 
 def _row_to_user(row) -> User:

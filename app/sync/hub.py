@@ -16,7 +16,7 @@ from app.i18n import _
 from app.models import hub_store
 from app.models.db import Database
 from app.models.errors import PackageRefused, UserError
-from app.models.users import User
+from app.models.users import User, require_acting
 from app.sync import keys
 from app.sync.package import (
     MAX_BODY,
@@ -36,6 +36,7 @@ MAX_FILE = MAX_HEADER_LINE + 5 * MAX_SIG_LINE + MAX_BODY
 
 def init(db: Database, *, district: str, user: User | None = None) -> keys.HubPublic:
     """Make this database a hub for ``district`` and make the district's key pair."""
+    require_acting(user, "hub.manage")
     code = (district or "").strip().upper()
     if not code or len(code) > 40 or not all(c.isalnum() or c in "-_." for c in code):
         raise UserError(_("Kode dinas harus diisi: huruf, angka, '-', '_' atau '.'."),

@@ -15,7 +15,7 @@ from app.models import sync_data
 from app.models.backup import current_epoch
 from app.models.db import Database
 from app.models.errors import UserError
-from app.models.users import User
+from app.models.users import User, require_acting
 from app.sync import keys
 from app.sync.package import package_hash, package_name, write_package
 
@@ -33,6 +33,7 @@ def has_key(db: Database) -> bool:
 
 def keygen(db: Database, *, user: User | None = None) -> keys.PublicKey:
     """The shop's Ed25519 key pair (refused when it exists: the district registered it)."""
+    require_acting(user, "sync.send")
     pub = keys.keygen(key_name(db))
     sync_data.set_key_id(db, pub.key_id.hex(), user=user)
     return pub
@@ -98,6 +99,7 @@ class Exported:
 def export(db: Database, out, *, full: bool = False, user: User | None = None) -> Exported:
     """Write the next package (everything when ``full``, or when the epoch changed since
     the last one: a restored shop sends all it has). ``out`` is a file or a folder."""
+    require_acting(user, "sync.send")
     enrolled = sync_data.enrollment(db)
     if enrolled is None:
         raise UserError(_("Gerai belum terdaftar di dinas: impor dulu kunci dinas "
