@@ -199,3 +199,19 @@ def test_a_cashier_may_not_send_or_take_in_packages(office, kasir, manajer, tmp_
         assert hubs.import_file(hub_db, done.path, user=manajer).kind == "next"
     finally:
         hub_db.close()
+
+
+def test_nothing_waits_to_be_sent_right_after_a_package(office):
+    from app.models import sync_data
+    from app.sync import shop as shops
+
+    shop, hub, usb = office
+    db = open_db(shop, create=False)
+    try:
+        assert sync_data.pending_changes(db) > 1000
+        shops.export(db, usb)
+        assert sync_data.pending_changes(db) == 0
+        db.execute("UPDATE members SET address = 'Jl. Baru 1' WHERE rowid = 1")
+        assert sync_data.pending_changes(db) == 1
+    finally:
+        db.close()
