@@ -401,7 +401,7 @@ def keys_import(ctx, db_path, file):
 
     db = _shop_db(ctx, db_path)
     try:
-        path = key_backup.import_personal_key(db, file, _passphrase(False))
+        restored = key_backup.import_personal_key(db, file, _passphrase(False))
     finally:
         db.close()
-    click.echo(_("Kunci data pribadi dipulihkan ke {path}.").format(path=path))
+    click.echo(restored.message)

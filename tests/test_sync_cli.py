@@ -215,3 +215,27 @@ def test_nothing_waits_to_be_sent_right_after_a_package(office):
         assert sync_data.pending_changes(db) == 1
     finally:
         db.close()
+
+
+def test_the_personal_data_key_travels_with_a_passphrase(tmp_path, monkeypatch, capsys, shop):
+    from app.models import personal
+
+    monkeypatch.setenv("GERAI_KEY_PASSPHRASE", "sukamaju-2026-kunci")
+    path = shop.path
+    key_file = personal.personal_key(shop).path
+    shop.close()
+    saved = tmp_path / "stick"
+    saved.mkdir()
+    assert run(["keys", "export", "--db", str(path), "--out", str(saved)]) == 0
+    (copy,) = saved.glob("gerai-kunci-*.age")
+    secret = key_file.read_bytes()
+    key_file.unlink()
+    personal._cache.clear()
+    capsys.readouterr()
+    monkeypatch.setenv("GERAI_KEY_PASSPHRASE", "a-wrong-passphrase")
+    assert run(["keys", "import", "--db", str(path), str(copy)]) == 1
+    assert not key_file.exists()
+    monkeypatch.setenv("GERAI_KEY_PASSPHRASE", "sukamaju-2026-kunci")
+    assert run(["keys", "import", "--db", str(path), str(copy)]) == 0
+    assert "dipulihkan" in capsys.readouterr().out
+    assert key_file.read_bytes() == secret
