@@ -94,6 +94,14 @@ def _m7_sync(db: Database) -> None:
             version INTEGER NOT NULL,
             exported_at TEXT NOT NULL
         );
+        CREATE TABLE hub_het (
+            barcode TEXT NOT NULL,
+            zone TEXT NOT NULL CHECK (zone IN ('I', 'II', 'III')),
+            het INTEGER NOT NULL CHECK (het > 0),
+            name TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (barcode, zone)
+        );
         CREATE TABLE reference_applied (
             kind TEXT PRIMARY KEY,
             version INTEGER NOT NULL,

@@ -17,7 +17,6 @@ mirror tables ``s_products``/``s_barcodes``); it counts the versions it sends in
   returned (the manager may add them), not created.
 
 Plain SQL, no Qt, no app.sync: the package itself is read in ``app/sync/reference.py``.
-``hub_het`` is created on first use on the hub only (the schema is frozen for this release).
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from app.models.errors import Problem, UserError, ValidationError
 from app.models.hub_store import require_hub
 from app.models.money import MAX_RUPIAH, QTY_SCALE, amount, parse_rupiah
 from app.models.table_file import read_table
-from app.models.users import User
+from app.models.users import User, require_acting
 
 KINDS = ("het", "catalog")
 ZONES = ("I", "II", "III")
@@ -57,17 +56,6 @@ def _uid(user: User | None) -> str | None:
 
 
 # -- the hub ------------------------------------------------------------------------------
-
-def ensure_hub_tables(db: Database) -> None:
-    """The district's HET list. Idempotent."""
-    db.execute("CREATE TABLE IF NOT EXISTS hub_het ("
-               " barcode TEXT NOT NULL,"
-               " zone TEXT NOT NULL CHECK (zone IN ('I', 'II', 'III')),"
-               " het INTEGER NOT NULL CHECK (het > 0),"
-               " name TEXT NOT NULL DEFAULT '',"
-               " unit TEXT NOT NULL DEFAULT '',"
-               " PRIMARY KEY (barcode, zone))")
-
 
 def parse_zone(text, *, field: str = "zone") -> str:
     """``I``/``II``/``III`` (also ``1``–``3``, ``Zona II``)."""
@@ -144,9 +132,9 @@ def load_het(db: Database, path, *, user: User | None) -> int:
     """Replace the district's HET list with the file's (the file is the whole list). A
     file with any bad row writes nothing and says what is wrong with every row."""
     require_hub(db)
+    require_acting(user, "hub.manage")
     rows = read_het_file(path)
     with db.atomic():
-        ensure_hub_tables(db)
         db.execute("DELETE FROM hub_het")
         db.executemany("INSERT INTO hub_het(barcode, zone, het, name, unit)"
                        " VALUES (?, ?, ?, ?, ?)", rows)
@@ -157,7 +145,6 @@ def load_het(db: Database, path, *, user: User | None) -> int:
 
 def het_rows(db: Database) -> list[list]:
     """The HET list as a package carries it: [barcode, zone, het, name, unit]."""
-    ensure_hub_tables(db)
     return [list(r) for r in db.conn.execute(
         "SELECT barcode, zone, het, name, unit FROM hub_het ORDER BY barcode, zone")]
 
@@ -175,7 +162,6 @@ def catalog_rows(db: Database) -> list[list]:
     """The district's catalog, one row per barcode: [barcode, name, brand, category, unit],
     each the spelling most of its shops use; barcodes of the HET list no shop sells yet
     come with the list's name and unit."""
-    ensure_hub_tables(db)
     seen: dict[str, dict[str, list]] = {}
     for r in db.query("SELECT b.code, p.name, p.brand, p.category, p.base_unit"
                       " FROM s_barcodes b JOIN s_products p"
@@ -203,6 +189,7 @@ def next_version(db: Database, kind: str) -> int:
 def record_reference_export(db: Database, kind: str, version: int, *,
                             user: User | None) -> None:
     """The district sent ``version`` of ``kind``: the next one must be higher."""
+    require_acting(user, "hub.manage")
     with db.atomic():
         if version != next_version(db, kind):
             raise UserError(_("Paket referensi lain dibuat bersamaan; ulangi ekspor."), "out")
@@ -331,6 +318,7 @@ def over_cap(db: Database, product_ids) -> list[OverCap]:
 def apply_het(db: Database, rows, *, version: int, district: str, valid_until: str | None,
               user: User | None) -> HetResult:
     """Set the HET of the products the list names in this shop's zone; never a price."""
+    require_acting(user, "price.change")
     if check_rows("het", rows) is not None:
         raise UserError(_("Daftar HET tidak sah."), "package")
     with db.atomic():
@@ -372,6 +360,7 @@ def apply_catalog(db: Database, rows, *, version: int, district: str,
                   valid_until: str | None, user: User | None) -> CatalogResult:
     """Fill the empty brand and category of the shop's products the catalog names; the
     shop's own names, units and prices stay as they are."""
+    require_acting(user, "product.edit")
     if check_rows("catalog", rows) is not None:
         raise UserError(_("Katalog tidak sah."), "package")
     with db.atomic():

@@ -23,7 +23,7 @@ EXCLUDED = frozenset({
     "stock_balances", "consigned_stock", "consignment_balances", "consignor_balances",
     "member_credit", "savings_balances", "supplier_balances",
     "sync_state", "sync_marks", "sync_log", "sync_exports",
-    "hub_shops", "hub_packages", "hub_reference",
+    "hub_shops", "hub_packages", "hub_reference", "hub_het", "reference_applied",
 })
 #: Carried without these columns.
 HIDDEN = {

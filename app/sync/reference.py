@@ -24,7 +24,7 @@ from app.models.db import Database
 from app.models.errors import PackageRefused, UserError
 from app.models.money import format_rupiah
 from app.models.settings import shop_today
-from app.models.users import User
+from app.models.users import User, require_acting
 from app.sync import keys
 from app.sync.package import SUFFIX, read_package, write_package
 
@@ -48,6 +48,7 @@ def export_reference(db: Database, *, kind: str, out, valid_days: int = 90,
     """Write the next version of the district's ``kind`` list, signed by the district.
     ``out`` is a file or a folder (named ``<district>-<kind>-v<N>.gerai`` there)."""
     hub_store.require_hub(db)
+    require_acting(user, "hub.manage")
     kind = _kind(kind)
     if (isinstance(valid_days, bool) or not isinstance(valid_days, int)
             or not 1 <= valid_days <= MAX_VALID_DAYS):
