@@ -41,6 +41,11 @@ def test_database_from_an_earlier_release_opens_and_checks_clean(tmp_path, fixtu
         assert find_by_barcode(db, code).product.id == first.id
         assert not stock.ledger_mismatches(db)
         assert audit.verify(db).ok
+        # An upgraded shop sends everything it holds in its first package.
+        from app.models import sync_data
+        changes = sync_data.collect(db)
+        assert changes.counts.get("sales", 0) == db.scalar("SELECT count(*) FROM sales")
+        assert changes.counts["products"] == 40
         sealed = db.scalar("SELECT count(*) FROM members WHERE nik_sealed IS NOT NULL")
         if sealed:
             assert all(m.nik_masked and m.nik_masked != members.LOCKED

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app.i18n import _, ngettext
-from app.models import audit, books, consignment_stock, members, payables, stock
+from app.models import (audit, books, consignment_stock, members, migrations_sync, payables,
+                        stock)
 from app.models.db import Database
 from app.models.migrations import latest_version, schema_version
 
@@ -99,6 +100,11 @@ def run_checks(db: Database) -> list[CheckResult]:
                                _("{n} produk terindeks").format(n=fts_rows)))
     chain = audit.verify(db)
     results.append(CheckResult(_("Rantai log audit"), chain.ok, audit_summary(chain)))
+    unlogged = migrations_sync.unlogged_tables(db)
+    results.append(CheckResult(
+        _("Sinkronisasi: perubahan tiap tabel tercatat"), not unlogged,
+        _("lengkap") if not unlogged else _("tanpa pencatat: {tables}").format(
+            tables=", ".join(unlogged))))
     return results
 
 

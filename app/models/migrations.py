@@ -56,6 +56,12 @@ def migrate(db: Database) -> list[int]:
             )
             db.execute(f"PRAGMA user_version = {int(number)}")
         applied.append(number)
+    if applied and current < latest_version() and latest_version() >= 7:
+        # A table a later migration adds logs its changes for sync packages too.
+        from app.models.migrations_sync import install_triggers
+
+        with db.atomic():
+            install_triggers(db)
     return applied
 
 

@@ -36,6 +36,14 @@ def install_triggers(db: Database) -> None:
                        " END")
 
 
+def unlogged_tables(db: Database) -> list[str]:
+    """Carried tables whose updates or deletes would not reach the next package."""
+    names = {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                         " AND name LIKE 'sync\\_%' ESCAPE '\\'")}
+    return [t for t in spec(db)
+            if f"sync_{t}_update" not in names or f"sync_{t}_delete" not in names]
+
+
 @migration(7, "sync packages: change log, export history; hub shops and packages")
 def _m7_sync(db: Database) -> None:
     _script(db, """
