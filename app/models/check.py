@@ -7,8 +7,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from app.i18n import _, ngettext
-from app.models import (audit, books, consignment_stock, members, migrations_sync, payables,
-                        stock)
+from app.models import audit, books, consignment_stock, members, migrations_sync, payables, stock
 from app.models.db import Database
 from app.models.migrations import latest_version, schema_version
 
