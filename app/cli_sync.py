@@ -134,6 +134,22 @@ def sync_status(ctx, db_path):
         click.echo(line)
 
 
+@sync.command("het-zone", help=N_("Tetapkan zona HET gerai (I, II atau III) untuk daftar HET dinas."))
+@common_options
+@click.argument("zone", type=click.Choice(["I", "II", "III"]))
+@click.pass_context
+def sync_het_zone(ctx, db_path, zone):
+    from app.models import reference_data
+
+    db = _shop_db(ctx, db_path)
+    try:
+        zone = reference_data.set_het_zone(db, zone, user=None)
+    finally:
+        db.close()
+    click.echo(_("Zona HET gerai: {zone}. Berlaku untuk daftar HET berikutnya.").format(
+        zone=zone))
+
+
 @sync.group("reference", cls=Group, help=N_("Paket rujukan dari dinas (HET, katalog)."))
 def sync_reference():
     pass

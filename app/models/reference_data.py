@@ -208,6 +208,7 @@ def het_zone(db: Database) -> str:
 
 
 def set_het_zone(db: Database, zone: str, *, user: User | None) -> str:
+    require_acting(user, "price.change")
     zone = parse_zone(zone)
     with db.atomic():
         before = het_zone(db)
@@ -216,6 +217,12 @@ def set_het_zone(db: Database, zone: str, *, user: User | None) -> str:
         audit.record(db, user_id=_uid(user), action="settings.change", entity="settings",
                      entity_id=None, detail={HET_ZONE: [before, zone]})
     return zone
+
+
+def applied(db: Database) -> dict[str, dict]:
+    """kind -> the version, district and validity of the list this shop applied last."""
+    return {r["kind"]: dict(r) for r in db.query(
+        "SELECT kind, version, district, valid_until, applied_at FROM reference_applied")}
 
 
 def applied_version(db: Database, kind: str) -> int:

@@ -436,7 +436,11 @@ def decode_package(data: bytes, *, trusted_keys: dict,
         if identity is None:
             raise _refuse(_("Paket ini tersandi; kunci dinas diperlukan untuk membukanya."))
         if to != str(identity.to_public()):
-            raise _refuse(_("Paket ini untuk dinas lain (kunci {to}).").format(to=to))
+            district = header.get("district")
+            raise _refuse(_("Paket ini disandikan untuk kunci dinas lain ({district}, kunci "
+                            "…{tail}); gerai perlu mendaftar dengan kunci dinas ini.").format(
+                district=district if isinstance(district, str) and district else "?",
+                tail=str(to)[-8:]))
         try:
             body = pyrage.decrypt(body, [identity])
         except Exception:   # pyrage.DecryptError, and anything else the parser throws

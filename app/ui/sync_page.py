@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.models import hub_store, sync_data
+from app.models import hub_store, reference_data, sync_data
 from app.models.clock import format_local
 from app.models.errors import UserError
 from app.sync import keys as sync_keys
@@ -83,6 +84,15 @@ class SyncPage(QWidget):
         form.addRow(_("Sidik kunci gerai"), self.fingerprint)
         form.addRow(_("Dinas"), self.district)
         form.addRow(_("Perubahan belum dikirim"), self.pending)
+        self.zone = QComboBox()
+        self.zone.setObjectName("sync_het_zone")
+        for zone in reference_data.ZONES:
+            self.zone.addItem(_("Zona {zone}").format(zone=zone), zone)
+        self.zone.activated.connect(self.save_zone)
+        form.addRow(_("Zona HET"), self.zone)
+        self.references = QLabel()
+        self.references.setObjectName("sync_references")
+        form.addRow(_("Rujukan dari dinas"), self.references)
 
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("sync_exports")
@@ -105,8 +115,9 @@ class SyncPage(QWidget):
         enroll = key_button(_("Daftarkan ke dinas…"), "F4", self, self.enroll)
         send = key_button(_("Kirim paket…"), "F5", self, lambda: self.export())
         full = key_button(_("Kirim semua ulang…"), "Shift+F5", self, self.export_full)
+        reference = key_button(_("Terapkan rujukan…"), "F6", self, self.apply_reference)
         self.buttons = {"keygen": self.keygen_button, "public": public, "enroll": enroll,
-                        "export": send, "full": full}
+                        "export": send, "full": full, "reference": reference}
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         for button in self.buttons.values():
@@ -139,6 +150,13 @@ class SyncPage(QWidget):
         self.district.setText(enrolled.district if enrolled
                               else _("belum terdaftar — tekan F4"))
         self.pending.setText(str(sync_data.pending_changes(db)))
+        self.zone.setCurrentIndex(reference_data.ZONES.index(reference_data.het_zone(db)))
+        lists = reference_data.applied(db)
+        names = {"het": _("HET"), "catalog": _("katalog")}
+        self.references.setText("; ".join(
+            _("{kind} versi {version} dari {district}").format(
+                kind=names.get(kind, kind), version=item["version"], district=item["district"])
+            for kind, item in sorted(lists.items())) or _("belum ada"))
         self.keygen_button.setVisible(not has_key)
         self.buttons["public"].setEnabled(has_key)
         zone = self.session.settings.zone
@@ -219,3 +237,35 @@ class SyncPage(QWidget):
             QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             self.export(full=True)
+
+    def save_zone(self) -> None:
+        """The HET zone the district's lists are read in (I, II or III, by province)."""
+        try:
+            zone = reference_data.set_het_zone(self.session.db, self.zone.currentData(),
+                                               user=self.session.user)
+        except UserError as e:
+            self.say(e.message)
+            self.refresh()
+            return
+        self.say(_("Zona HET gerai: {zone}. Berlaku untuk daftar HET berikutnya.").format(
+            zone=zone))
+
+    def apply_reference(self) -> None:
+        """A HET list or catalog from the district: caps set, prices never changed; what
+        is now priced above its cap is listed for the manager."""
+        from app.sync import reference
+
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Pilih paket rujukan dari dinas"), str(Path.home()),
+            _("Paket Gerai (*.gerai);;Semua berkas (*)"))
+        if not chosen:
+            return
+        try:
+            result = reference.import_reference(self.session.db, Path(chosen),
+                                                user=self.session.user)
+        except UserError as e:
+            self.say(e.message)
+            return
+        finally:
+            self.refresh()
+        self.say("\n".join(reference.describe(result)))

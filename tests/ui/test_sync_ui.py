@@ -386,3 +386,45 @@ def test_reference_packages_by_f6_and_an_empty_het_list_is_said(
     [written] = list(out.iterdir())
     assert written.suffix == ".gerai" and "Aman dicabut" in page.message.text()
     assert written.name in page.message.text()
+
+
+def test_the_het_zone_and_a_district_list_applied_by_keys(login, keys, shop_db, hub_db,
+                                                          district_key, stick, tmp_path,
+                                                          monkeypatch):
+    """The manager picks the shop's HET zone, then F6 applies the district's HET list:
+    the cap is set in that zone, the price is never touched, and the page names the
+    product now priced above its cap."""
+    from app.models import reference_data
+    from app.sync import reference
+
+    exported_shop(shop_db, district_key, stick)
+    row = shop_db.one("SELECT p.id, p.price, b.code FROM products p JOIN barcodes b"
+                      " ON b.product_id = p.id AND b.unit_id IS NULL WHERE p.price > 2000"
+                      " ORDER BY p.name LIMIT 1")
+    het = tmp_path / "het.csv"
+    het.write_text("barcode,nama,satuan,zona,het\n"
+                   f"{row['code']},Uji,pcs,I,{row['price'] + 500}\n"
+                   f"{row['code']},Uji,pcs,II,{row['price'] - 1000}\n", encoding="utf-8")
+    reference_data.load_het(hub_db, het, user=None)
+    package = reference.export_reference(hub_db, kind="het", out=tmp_path)
+
+    page = sync_page(keys, login("manajer"))
+    assert page.zone.currentData() == "I" and "belum ada" in page.references.text()
+    page.zone.setFocus()
+    keys.press(Key.Key_Down)            # a closed combo box steps to the next item
+    page.zone.activated.emit(page.zone.currentIndex())
+    assert reference_data.het_zone(shop_db) == "II"
+    choose(monkeypatch, sync_page_module, file=package)
+    keys.press(Key.Key_F6)
+    assert shop_db.scalar("SELECT het FROM products WHERE id = ?", (row["id"],)) == \
+        row["price"] - 1000
+    assert shop_db.scalar("SELECT price FROM products WHERE id = ?", (row["id"],)) == \
+        row["price"]
+    name = shop_db.scalar("SELECT name FROM products WHERE id = ?", (row["id"],))
+    assert "Harga jual di atas HET" in page.message.text() and name in page.message.text()
+    assert "HET versi 1 dari LAMSEL" in page.references.text()
+    # The same list again: refused as a replay, nothing changes.
+    before = shop_db.scalar("SELECT count(*) FROM audit_log")
+    keys.press(Key.Key_F6)
+    assert "versi" in page.message.text()
+    assert shop_db.scalar("SELECT count(*) FROM audit_log") == before
