@@ -14,10 +14,8 @@ is written, and never replaces a key file that is already there.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from pyrage import passphrase as age_passphrase
 from app.i18n import _
 from app.models import personal
 from app.models.errors import UserError
-from app.models.files import fsync_dir
+from app.models.files import write_checked
 
 MIN_PASSPHRASE = 10
 #: A key file is a few hundred bytes; anything much larger is not one.
@@ -106,52 +104,6 @@ def _parse_key_text(plain: bytes, name: str) -> tuple[str, bytes]:
     return key_id, secret
 
 
-def _storage_error(exc: OSError, folder: Path) -> UserError:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return UserError(_("Tempat di {folder} penuh: kunci tidak disimpan.").format(
-            folder=folder), "out")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return UserError(_("{folder} tidak dapat ditulisi (hanya-baca atau tanpa izin): "
-                           "kunci tidak disimpan.").format(folder=folder), "out")
-    return UserError(_("Kunci gagal disimpan ke {folder}: {error}").format(
-        folder=folder, error=exc.strerror or exc), "out")
-
-
-def _write_secret_file(target: Path, data: bytes) -> None:
-    """Under a temporary name, mode 0600, flushed and read back, then renamed over any older
-    copy (the same key: its name carries the key id) and the folder flushed."""
-    folder = target.parent
-    tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if tmp.read_bytes() != data:
-            raise UserError(_("Kunci yang dibaca ulang dari {folder} berbeda dari yang"
-                              " ditulis: media penyimpanan rusak?").format(folder=folder),
-                            "out")
-        os.replace(tmp, target)
-        fsync_dir(folder)
-    except OSError as exc:
-        _remove_quietly(tmp)
-        raise _storage_error(exc, folder) from None
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-
-
-def _remove_quietly(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
 def export_personal_key(db, out, passphrase: str) -> Path:
     """Write this database's personal-data key, locked with ``passphrase``, into the folder
     ``out`` as ``gerai-kunci-<key id prefix>.age``; returns the file. The passphrase is
@@ -165,7 +117,7 @@ def export_personal_key(db, out, passphrase: str) -> Path:
     key = personal.personal_key(db)
     data = age_passphrase.encrypt(_key_text(db, key), passphrase)
     target = folder / key_file_name(key.key_id)
-    _write_secret_file(target, data)
+    write_checked(target, data, what=_("kunci"), mode=0o600)
     return target
 
 

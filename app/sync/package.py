@@ -30,12 +30,10 @@ anything.
 from __future__ import annotations
 
 import base64
-import errno
 import hashlib
 import io
 import json
 import os
-import secrets
 from itertools import chain
 from pathlib import Path
 
@@ -50,7 +48,7 @@ from pyrage import x25519
 
 from app.i18n import _
 from app.models.errors import PackageRefused, UserError
-from app.models.files import fsync_dir
+from app.models.files import write_checked
 from app.sync.keys import PublicKey, SigningKey, key_id_text
 
 FORMAT = "gerai-sync"
@@ -217,17 +215,6 @@ def encode_package(*, header: dict, tables: dict, signing_key: SigningKey,
     return line.encode() + b"\n" + _signature_block(line, body, signing_key) + body
 
 
-def _storage_error(exc: OSError, folder: Path) -> UserError:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return UserError(_("Tempat di {folder} penuh: paket tidak ditulis.").format(
-            folder=folder), "out")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return UserError(_("{folder} tidak dapat ditulisi (hanya-baca atau tanpa izin): "
-                           "paket tidak ditulis.").format(folder=folder), "out")
-    return UserError(_("Paket gagal ditulis ke {folder}: {error}").format(
-        folder=folder, error=exc.strerror or exc), "out")
-
-
 def write_package(out, *, header: dict, tables: dict, signing_key: SigningKey,
                   recipient: str | None, before_rename=None) -> Path:
     """Write one package at ``out``, safe to carry away when this returns: written under a
@@ -247,40 +234,14 @@ def write_package(out, *, header: dict, tables: dict, signing_key: SigningKey,
         raise UserError(_("Folder {folder} tidak ada.").format(folder=folder), "out")
     data = encode_package(header=header, tables=tables, signing_key=signing_key,
                           recipient=recipient)
-    tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        back = tmp.read_bytes()
-        if back != data:
-            raise UserError(_("Paket yang dibaca ulang dari {folder} berbeda dari yang "
-                              "ditulis: media penyimpanan rusak?").format(folder=folder), "out")
+
+    def ready(back: bytes) -> None:
         verify_signature(back, {signing_key.key_id: signing_key.public})
         if before_rename is not None:
-            before_rename(data)
-        os.replace(tmp, target)
-        fsync_dir(folder)
-    except OSError as exc:
-        _remove_quietly(tmp)
-        raise _storage_error(exc, folder) from None
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
+            before_rename(back)
+
+    write_checked(target, data, what=_("paket"), before_rename=ready)
     return target
-
-
-def _remove_quietly(path: Path) -> None:
-    """Clean up after a failed write; a read-only target has nothing to clean."""
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 # -- reading ------------------------------------------------------------------------------
