@@ -27,6 +27,15 @@ def _shop_db(ctx, db_path):
     return _open(_db(db_path, ctx), create=False)
 
 
+def _with_db(ctx, db_path, job):
+    """``job(db)`` on the existing database named by ``--db``, closed whatever happens."""
+    db = _shop_db(ctx, db_path)
+    try:
+        return job(db)
+    finally:
+        db.close()
+
+
 @cli.group(cls=Group, help=N_("Sinkronisasi gerai ke dinas: kunci, pendaftaran, paket."))
 def sync():
     pass
@@ -76,11 +85,7 @@ def sync_pubkey(ctx, db_path, out):
 def sync_enroll(ctx, db_path, district_key):
     from app.sync import keys, shop
 
-    db = _shop_db(ctx, db_path)
-    try:
-        pub = shop.enroll(db, district_key)
-    finally:
-        db.close()
+    pub = _with_db(ctx, db_path, lambda db: shop.enroll(db, district_key))
     click.echo(_("Terdaftar ke dinas {district} (sidik jari {fp}).").format(
         district=pub.district, fp=keys.fingerprint(pub.signing)))
 
@@ -96,11 +101,7 @@ def sync_enroll(ctx, db_path, district_key):
 def sync_export(ctx, db_path, out, full):
     from app.sync import shop
 
-    db = _shop_db(ctx, db_path)
-    try:
-        done = shop.export(db, out, full=full)
-    finally:
-        db.close()
+    done = _with_db(ctx, db_path, lambda db: shop.export(db, out, full=full))
     h = done.header
     click.echo(_("Paket {seq} (masa {epoch}) ditulis: {path}, {rows} baris.").format(
         seq=h["seq_to"], epoch=h["epoch"], path=done.path, rows=done.rows))
@@ -134,18 +135,15 @@ def sync_status(ctx, db_path):
         click.echo(line)
 
 
-@sync.command("het-zone", help=N_("Tetapkan zona HET gerai (I, II atau III) untuk daftar HET dinas."))
+@sync.command("het-zone",
+              help=N_("Tetapkan zona HET gerai (I, II atau III) untuk daftar HET dinas."))
 @common_options
 @click.argument("zone", type=click.Choice(["I", "II", "III"]))
 @click.pass_context
 def sync_het_zone(ctx, db_path, zone):
     from app.models import reference_data
 
-    db = _shop_db(ctx, db_path)
-    try:
-        zone = reference_data.set_het_zone(db, zone, user=None)
-    finally:
-        db.close()
+    zone = _with_db(ctx, db_path, lambda db: reference_data.set_het_zone(db, zone, user=None))
     click.echo(_("Zona HET gerai: {zone}. Berlaku untuk daftar HET berikutnya.").format(
         zone=zone))
 
@@ -162,11 +160,7 @@ def sync_reference():
 def sync_reference_import(ctx, db_path, file):
     from app.sync import reference
 
-    db = _shop_db(ctx, db_path)
-    try:
-        result = reference.import_reference(db, file)
-    finally:
-        db.close()
+    result = _with_db(ctx, db_path, lambda db: reference.import_reference(db, file))
     for line in reference.describe(result):
         click.echo(line)
 
@@ -204,11 +198,7 @@ def hub_init(ctx, db_path, district):
 def hub_pubkey(ctx, db_path, out):
     from app.sync import hub as hubs
 
-    db = _shop_db(ctx, db_path)
-    try:
-        path = hubs.write_public(db, out)
-    finally:
-        db.close()
+    path = _with_db(ctx, db_path, lambda db: hubs.write_public(db, out))
     click.echo(_("Kunci publik dinas ditulis ke {path}.").format(path=path))
 
 
@@ -223,11 +213,7 @@ def hub_register(ctx, db_path, shop_key, code, name):
     from app.sync import hub as hubs
     from app.sync import keys
 
-    db = _shop_db(ctx, db_path)
-    try:
-        pub = hubs.register(db, shop_key, code=code, name=name)
-    finally:
-        db.close()
+    pub = _with_db(ctx, db_path, lambda db: hubs.register(db, shop_key, code=code, name=name))
     click.echo(_("Gerai {code} terdaftar (sidik jari {fp}).").format(
         code=code.strip().upper(), fp=keys.fingerprint(pub)))
 
@@ -260,11 +246,8 @@ def import_lines(results) -> list[str]:
 def hub_import(ctx, db_path, files, accept_fork):
     from app.sync import hub as hubs
 
-    db = _shop_db(ctx, db_path)
-    try:
-        results = hubs.import_files(db, files, accept_fork=accept_fork)
-    finally:
-        db.close()
+    results = _with_db(ctx, db_path, lambda db:
+                       hubs.import_files(db, files, accept_fork=accept_fork))
     for line in import_lines(results):
         click.echo(line)
     if any(not r.applied and r.kind != "duplicate" for r in results):
@@ -324,11 +307,8 @@ def hub_reference():
 def hub_reference_export(ctx, db_path, kind, out, valid_days):
     from app.sync import reference
 
-    db = _shop_db(ctx, db_path)
-    try:
-        path = reference.export_reference(db, kind=kind, out=out, valid_days=valid_days)
-    finally:
-        db.close()
+    path = _with_db(ctx, db_path, lambda db:
+                       reference.export_reference(db, kind=kind, out=out, valid_days=valid_days))
     click.echo(_("Paket rujukan ditulis ke {path}.").format(path=path))
 
 
@@ -339,11 +319,7 @@ def hub_reference_export(ctx, db_path, kind, out, valid_days):
 def hub_het_load(ctx, db_path, file):
     from app.models import reference_data
 
-    db = _shop_db(ctx, db_path)
-    try:
-        count = reference_data.load_het(db, file, user=None)
-    finally:
-        db.close()
+    count = _with_db(ctx, db_path, lambda db: reference_data.load_het(db, file, user=None))
     click.echo(_("{n} baris HET dimuat.").format(n=count))
 
 
@@ -371,11 +347,8 @@ def hub_report(ctx, db_path, name, date_from, date_to, fmt, out):
         raise click.UsageError(_("Laporan dinas tidak dikenal: {name}. Pilihan: {names}.").format(
             name=name, names=", ".join(hub_reports.HUB_REPORTS)))
     start, end = _period(date_from, date_to, required=True)
-    db = _shop_db(ctx, db_path)
-    try:
-        path = hub_reports.write_hub_report(db, name, start=start, end=end, fmt=fmt, out=out)
-    finally:
-        db.close()
+    path = _with_db(ctx, db_path, lambda db: hub_reports.write_hub_report(
+        db, name, start=start, end=end, fmt=fmt, out=out))
     click.echo(_("Laporan ditulis ke {path}.").format(path=path))
 
 
@@ -400,11 +373,8 @@ def _passphrase(confirm: bool) -> str:
 def keys_export(ctx, db_path, out):
     from app.sync import key_backup
 
-    db = _shop_db(ctx, db_path)
-    try:
-        path = key_backup.export_personal_key(db, out, _passphrase(True))
-    finally:
-        db.close()
+    path = _with_db(ctx, db_path, lambda db:
+                       key_backup.export_personal_key(db, out, _passphrase(True)))
     click.echo(_("Kunci data pribadi disimpan tersandi di {path}.").format(path=path))
 
 
@@ -415,9 +385,6 @@ def keys_export(ctx, db_path, out):
 def keys_import(ctx, db_path, file):
     from app.sync import key_backup
 
-    db = _shop_db(ctx, db_path)
-    try:
-        restored = key_backup.import_personal_key(db, file, _passphrase(False))
-    finally:
-        db.close()
+    restored = _with_db(ctx, db_path, lambda db:
+                       key_backup.import_personal_key(db, file, _passphrase(False)))
     click.echo(restored.message)
