@@ -235,9 +235,10 @@ class HubImportPage(QWidget):
         bottom.addWidget(folder)
         bottom.addWidget(files)
         bottom.addWidget(self.fork_button)
-        intro = QLabel(_("Pilih folder USB berisi paket gerai (F5) atau berkasnya (F6)."
-                         " Paket diperiksa tanda tangan dan isinya sebelum disimpan; paket"
-                         " yang ditolak tidak mengubah apa pun."))
+        intro = QLabel(_("Pilih folder USB berisi paket gerai (F5) atau berkasnya (F6), atau"
+                         " tarik folder dan berkasnya ke sini. Paket diperiksa tanda tangan"
+                         " dan isinya sebelum disimpan; paket yang ditolak tidak mengubah"
+                         " apa pun."))
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -246,9 +247,32 @@ class HubImportPage(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(bottom)
         self.setFocusProxy(self.table)
+        self.setAcceptDrops(allowed)
 
     def say(self, text: str) -> None:
         self.message.setText(text)
+
+    @staticmethod
+    def _dropped(event) -> list[Path]:
+        data = event.mimeData()
+        if not data.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in data.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """A folder from the stick (or some packages) dragged from the file manager."""
+        if self._dropped(event):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._dropped(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        paths = self._dropped(event)
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
 
     def set_allow_gaps(self, allow: bool) -> None:
         try:

@@ -428,3 +428,37 @@ def test_the_het_zone_and_a_district_list_applied_by_keys(login, keys, shop_db, 
     keys.press(Key.Key_F6)
     assert "versi" in page.message.text()
     assert shop_db.scalar("SELECT count(*) FROM audit_log") == before
+
+
+def test_a_folder_dragged_from_the_file_manager_is_imported(hub_session, hub_db, shop_db,
+                                                            district_key, stick, tmp_path,
+                                                            keys):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    package = exported_shop(shop_db, district_key, stick)
+    register(hub_db, shop_db, tmp_path)
+    page = HubImportPage(hub_session)
+    page.resize(1200, 600)
+    keys.show(page)
+    assert page.acceptDrops()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(stick))])
+    action = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(page.rect().center(), action, data, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    page.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(page.rect().center()), action, data, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    page.dropEvent(drop)
+    assert page.table.item(0, 0).text() == package.name
+    assert page.table.item(0, 2).text() == "berikutnya"
+    # Text dragged in (no files) is not taken.
+    words = QMimeData()
+    words.setText("KDMP017")
+    enter = QDragEnterEvent(page.rect().center(), action, words, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    enter.ignore()
+    page.dragEnterEvent(enter)
+    assert not enter.isAccepted()
