@@ -4,4 +4,4 @@ Layers: ``app.models`` (domain and SQL), ``app.reports`` and ``app.sync`` (read 
 domain), ``app.ui`` (Qt only). ``app.i18n`` is shared by all of them.
 """
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"

@@ -43,7 +43,7 @@ def test_database_from_an_earlier_release_opens_and_checks_clean(tmp_path, fixtu
         assert audit.verify(db).ok
         # An upgraded shop sends everything it holds in its first package.
         from app.models import sync_data
-        changes = sync_data.collect(db)
+        changes = sync_data.collect(db, full=True)
         assert changes.counts.get("sales", 0) == db.scalar("SELECT count(*) FROM sales")
         assert changes.counts["products"] == 40
         sealed = db.scalar("SELECT count(*) FROM members WHERE nik_sealed IS NOT NULL")

@@ -1,4 +1,4 @@
-"""Migration 7: sync with the district — what a shop has sent, what a hub has received.
+"""Migration 7: sync with the district (release 0.6.0) — what a shop has sent, what a hub has received.
 
 A shop package carries what changed since the last one. New rows are found by rowid (every
 carried table has one and only grows, except the few that delete, which log their inserts
