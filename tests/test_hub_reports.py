@@ -169,6 +169,11 @@ def test_sales_report_in_each_format_reads_back(district):
         assert sum(r[4] for r in cells if r[0] == code and isinstance(r[4], int)) == total
     text = _pdf_text(_write(d, "sales", "pdf"))
     assert "PENJUALAN PER GERAI" in text and "LAMSEL" in text
+    # The office's letterhead: no shop code, no shop's default cooperative name.
+    head = text.splitlines()[0]
+    assert "Dinas Koperasi" in head
+    assert not any("Kode gerai" in line for line in text.splitlines()[:4])
+    assert "Koperasi Desa Merah Putih" not in text
     assert f"{sum(want.values()):,}".replace(",", ".") in text
 
 

@@ -181,7 +181,8 @@ class Document:
 def _letterhead(doc: Document, settings: ShopSettings, width: float) -> Table:
     left = [_para(settings.cooperative_name, _style(12, bold=True)),
             _para(_("{shop} · Kode gerai {code}").format(
-                shop=settings.shop_name, code=settings.shop_code), _style(9))]
+                shop=settings.shop_name, code=settings.shop_code) if settings.shop_code
+                else settings.shop_name, _style(9))]
     if settings.address:
         left.append(_para(settings.address, _style(SIZE, color=GREY)))
     right = [_para(doc.title, _style(13, bold=True, right=True))]

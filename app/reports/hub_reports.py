@@ -23,7 +23,7 @@ from app.models import hub_reports_data as hub
 from app.models.clock import local_date, now_iso
 from app.models.db import Database
 from app.models.errors import UserError
-from app.models.hub_store import district, require_hub
+from app.models.hub_store import district, hub_setting, require_hub
 from app.models.money import format_number, format_rupiah
 from app.models.settings import ShopSettings, get_settings
 from app.models.users import User, require
@@ -66,11 +66,15 @@ def report_titles() -> dict[str, str]:
 def hub_letterhead(db: Database, shops: int) -> ShopSettings:
     """The district in the letterhead's place of the shop (zone: the hub's own)."""
     own = get_settings(db)
+    # The office's own name when `gerai init` gave it one; not the shop default's.
+    name = hub_setting(db, "cooperative_name") or _(
+        "Dinas Koperasi · Kabupaten/Kota {district}").format(district=district(db))
     return ShopSettings(
-        cooperative_name=_("Dinas Koperasi · Kabupaten/Kota {district}").format(
+        cooperative_name=name,
+        shop_name=_("{shops} · dinas {district}").format(
+            shops=ngettext("Rekap {n} gerai", "Rekap {n} gerai", shops).format(n=shops),
             district=district(db)),
-        shop_name=ngettext("Rekap {n} gerai", "Rekap {n} gerai", shops).format(n=shops),
-        shop_code=district(db), address="", zone=own.zone)
+        shop_code="", address=own.address, zone=own.zone)
 
 
 def _who(printed_by) -> str:
