@@ -243,3 +243,22 @@ def test_the_file_opens_by_hand_with_age(shop, saved, tmp_path):
     wrong = tmp_path / "salah.txt"
     code, _said = age_decrypt_by_hand(saved, "bukan kata sandinya", wrong)
     assert code != 0 and not (wrong.exists() and wrong.read_bytes())
+
+
+def test_saving_and_restoring_the_key_are_audited_without_the_key(shop, tmp_path, admin):
+    import json
+
+    from app.models import personal
+    from app.sync.key_backup import export_personal_key, import_personal_key
+
+    key = personal.personal_key(shop)
+    saved = export_personal_key(shop, tmp_path, "sukamaju-2026-kunci", user=admin)
+    key.path.unlink()
+    personal._cache.clear()
+    import_personal_key(shop, saved, "sukamaju-2026-kunci", user=admin)
+    rows = shop.query("SELECT action, user_id, detail FROM audit_log WHERE entity = 'personal'"
+                      " ORDER BY seq")
+    assert [(r["action"], r["user_id"]) for r in rows] == [
+        ("personal.key_export", admin.id), ("personal.key_import", admin.id)]
+    assert all(json.loads(r["detail"]) == {"file": saved.name} for r in rows)
+    assert key.secret.hex() not in " ".join(r["detail"] for r in rows)

@@ -23,7 +23,7 @@ import pyrage
 from pyrage import passphrase as age_passphrase
 
 from app.i18n import _
-from app.models import personal
+from app.models import audit, personal
 from app.models.errors import UserError
 from app.models.files import write_checked
 
@@ -104,7 +104,7 @@ def _parse_key_text(plain: bytes, name: str) -> tuple[str, bytes]:
     return key_id, secret
 
 
-def export_personal_key(db, out, passphrase: str) -> Path:
+def export_personal_key(db, out, passphrase: str, *, user=None) -> Path:
     """Write this database's personal-data key, locked with ``passphrase``, into the folder
     ``out`` as ``gerai-kunci-<key id prefix>.age``; returns the file. The passphrase is
     the only thing that opens it: it is checked for length, never stored."""
@@ -118,6 +118,7 @@ def export_personal_key(db, out, passphrase: str) -> Path:
     data = age_passphrase.encrypt(_key_text(db, key), passphrase)
     target = folder / key_file_name(key.key_id)
     write_checked(target, data, what=_("kunci"), mode=0o600)
+    _audit(db, "personal.key_export", target, user)
     return target
 
 
@@ -161,10 +162,20 @@ def read_key_file(path, passphrase: str) -> tuple[str, bytes]:
     return _parse_key_text(plain, name)
 
 
-def import_personal_key(db, path, passphrase: str) -> KeyRestored:
+def import_personal_key(db, path, passphrase: str, *, user=None) -> KeyRestored:
     """Open a saved key file with ``passphrase`` and put the key where this database looks
     for it. Refused, with nothing written, for a wrong passphrase, a damaged file, another
     database's key, or an other key file already in its place."""
     key_id, secret = read_key_file(path, passphrase)
     written = personal.install_key(db, key_id, secret)
+    if written:
+        _audit(db, "personal.key_import", Path(path), user)
     return KeyRestored(personal.key_path(key_id), written)
+
+
+def _audit(db, action: str, file: Path, user) -> None:
+    """Who saved or put back the key that opens the members' NIK, and which file (never
+    the key)."""
+    with db.atomic():
+        audit.record(db, user_id=user.id if user else None, action=action, entity="personal",
+                     entity_id=None, detail={"file": Path(file).name})

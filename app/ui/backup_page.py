@@ -265,7 +265,8 @@ class BackupPage(QWidget):
         if not chosen:
             return
         result = self._run(_("Menyimpan kunci data pribadi …"),
-                           lambda db: export_personal_key(db, Path(chosen), first),
+                           lambda db: export_personal_key(db, Path(chosen), first,
+                                                          user=self.session.user),
                            failed=_("Kunci tidak disimpan: {error}"),
                            cancelled=_("Tidak ditunggu: periksa apakah salinan kunci ada di"
                                        " {folder}.").format(folder=chosen))
@@ -287,7 +288,8 @@ class BackupPage(QWidget):
         if words is None:
             return
         result = self._run(_("Memulihkan kunci data pribadi …"),
-                           lambda db: import_personal_key(db, Path(chosen), words),
+                           lambda db: import_personal_key(db, Path(chosen), words,
+                                                          user=self.session.user),
                            failed=_("Kunci tidak dipulihkan: {error}"),
                            cancelled=_("Tidak ditunggu: periksa keterangan kunci di atas."))
         if result is not None:
