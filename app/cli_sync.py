@@ -14,14 +14,6 @@ import click
 from app.cli import N_, Group, _db, _open, cli, common_options
 from app.i18n import _
 
-_KINDS = {"duplicate": N_("duplikat"), "next": N_("berikutnya"), "overlap": N_("tumpang tindih"),
-          "late": N_("terlambat"), "gap": N_("celah"), "fork": N_("cabang"),
-          "refused": N_("ditolak")}
-
-
-def kind_text(kind: str) -> str:
-    return _(_KINDS.get(kind, kind))
-
 
 def _shop_db(ctx, db_path):
     return _open(_db(db_path, ctx), create=False)
@@ -220,18 +212,18 @@ def hub_register(ctx, db_path, shop_key, code, name):
 
 def import_lines(results) -> list[str]:
     """One line per file and a closing count, as the hub page shows them."""
+    from app.sync.hub import kind_label, tally
+
     lines = []
     for r in results:
         counts = ""
         if r.outcome is not None and r.applied:
             counts = " " + _("(baru {new}, sudah ada {present})").format(
                 new=r.outcome.rows_new, present=r.outcome.rows_present)
-        lines.append(f"{r.file}: {kind_text(r.kind)} — {r.message}{counts}")
-    applied = sum(r.applied for r in results)
-    dup = sum(r.kind == "duplicate" for r in results)
-    refused = len(results) - applied - dup
+        lines.append(f"{r.file}: {kind_label(r.kind)} — {r.message}{counts}")
+    done = tally(results)
     lines.append(_("{n} berkas: {applied} diterapkan, {dup} duplikat, {refused} ditolak.").format(
-        n=len(results), applied=applied, dup=dup, refused=refused))
+        n=done.files, applied=done.applied, dup=done.duplicate, refused=done.refused))
     return lines
 
 
@@ -250,7 +242,9 @@ def hub_import(ctx, db_path, files, accept_fork):
                        hubs.import_files(db, files, accept_fork=accept_fork))
     for line in import_lines(results):
         click.echo(line)
-    if any(not r.applied and r.kind != "duplicate" for r in results):
+    from app.sync.hub import tally
+
+    if tally(results).refused:
         raise click.exceptions.Exit(1)
 
 

@@ -61,15 +61,8 @@ def public(db: Database) -> keys.HubPublic:
 
 
 def write_public(db: Database, out) -> Path:
-    target = Path(out)
-    if target.is_dir():
-        target = target / f"{hub_store.district(db).lower()}.pub"
-    try:
-        target.write_text(keys.hub_public_text(public(db)))
-    except OSError as exc:
-        raise UserError(_("Kunci publik tidak dapat ditulis ke {path}: {error}").format(
-            path=target, error=exc.strerror or exc), "out") from None
-    return target
+    return keys.write_public_file(out, f"{hub_store.district(db).lower()}.pub",
+                                  keys.hub_public_text(public(db)))
 
 
 def register(db: Database, shop_key_file, *, code: str, name: str = "",
@@ -92,6 +85,30 @@ class Imported:
     message: str = ""
     header: dict = field(default_factory=dict)
     outcome: hub_store.Outcome | None = None
+
+
+def kind_label(kind: str) -> str:
+    """What an import made of a package, in the officer's words."""
+    return {"duplicate": _("duplikat"), "next": _("berikutnya"),
+            "overlap": _("tumpang tindih"), "late": _("terlambat"), "gap": _("celah"),
+            "fork": _("cabang"), "refused": _("ditolak")}.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class Tally:
+    files: int
+    applied: int
+    duplicate: int
+    refused: int
+    new: int                    # rows new at the hub
+
+
+def tally(results) -> Tally:
+    """The closing count of an import (the command line and the hub page say it alike)."""
+    applied = sum(r.applied for r in results)
+    duplicate = sum(r.kind == "duplicate" for r in results)
+    return Tally(len(results), applied, duplicate, len(results) - applied - duplicate,
+                 sum(r.outcome.rows_new for r in results if r.outcome and r.applied))
 
 
 def _trusted(db: Database) -> dict:

@@ -150,6 +150,20 @@ def public_key_text(pub: PublicKey) -> str:
     return f"untrusted comment: minisign public key {key_id_text(pub)}\n{body}\n"
 
 
+def write_public_file(out, default_name: str, text: str) -> Path:
+    """A public key handed to the other side: ``out`` is a file, or a folder where it is
+    named ``default_name``."""
+    target = Path(out)
+    if target.is_dir():
+        target = target / default_name
+    try:
+        target.write_text(text)
+    except OSError as exc:
+        raise UserError(_("Kunci publik tidak dapat ditulis ke {path}: {error}").format(
+            path=target, error=exc.strerror or exc), "out") from None
+    return target
+
+
 def parse_public_key(text) -> PublicKey:
     """A minisign public key (the file's text, or its base64 line alone)."""
     bad = KeyFileError(_("Kunci publik tidak dikenali: bukan kunci publik minisign/Gerai."),

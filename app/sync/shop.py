@@ -53,15 +53,8 @@ def public_text(db: Database) -> str:
 
 
 def write_public(db: Database, out) -> Path:
-    target = Path(out)
-    if target.is_dir():
-        target = target / f"{sync_data.shop_code(db) or 'gerai'}.pub"
-    try:
-        target.write_text(public_text(db))
-    except OSError as exc:
-        raise UserError(_("Kunci publik tidak dapat ditulis ke {path}: {error}").format(
-            path=target, error=exc.strerror or exc), "out") from None
-    return target
+    return keys.write_public_file(out, f"{sync_data.shop_code(db) or 'gerai'}.pub",
+                                  public_text(db))
 
 
 def read_key_file(path, what: str) -> str:

@@ -186,12 +186,6 @@ class HubShopsPage(QWidget):
                    " Pengaturan → Sinkronisasi).").format(path=path))
 
 
-def kind_label(kind: str) -> str:
-    return {"duplicate": _("duplikat"), "next": _("berikutnya"),
-            "overlap": _("tumpang tindih"), "late": _("terlambat"), "gap": _("celah"),
-            "fork": _("cabang"), "refused": _("ditolak")}.get(kind, kind)
-
-
 class HubImportPage(QWidget):
     """F5 a folder of packages, F6 chosen files; each file's fate in the table."""
 
@@ -313,19 +307,16 @@ class HubImportPage(QWidget):
     def show_results(self, results: list) -> None:
         self.results = list(results)
         _fill(self.table, [
-            (r.file, r.shop or "–", kind_label(r.kind),
+            (r.file, r.shop or "–", sync_hub.kind_label(r.kind),
              r.outcome.rows_new if r.outcome else 0,
              r.outcome.rows_present if r.outcome else 0,
              _("ya") if r.applied else _("tidak"), r.message) for r in self.results])
         self.table.resizeRowsToContents()
-        applied = sum(r.applied for r in self.results)
-        duplicate = sum(r.kind == "duplicate" for r in self.results)
-        refused = len(self.results) - applied - duplicate
-        new = sum(r.outcome.rows_new for r in self.results if r.outcome)
+        done = sync_hub.tally(self.results)
         self.summary.setText(_("{files} berkas: {applied} diterapkan ({new} baris baru),"
                                " {duplicate} sudah ada, {refused} ditolak.").format(
-            files=len(self.results), applied=applied, new=new, duplicate=duplicate,
-            refused=refused))
+            files=done.files, applied=done.applied, new=done.new, duplicate=done.duplicate,
+            refused=done.refused))
         self.say("")
         if self.results:
             self.table.selectRow(0)
