@@ -239,3 +239,20 @@ def test_the_personal_data_key_travels_with_a_passphrase(tmp_path, monkeypatch, 
     assert run(["keys", "import", "--db", str(path), str(copy)]) == 0
     assert "dipulihkan" in capsys.readouterr().out
     assert key_file.read_bytes() == secret
+
+
+def test_a_hub_copy_missing_a_column_or_table_is_made_whole_again(office):
+    from app.models import hub_store
+
+    _shop, hub, _usb = office
+    db = open_db(hub, create=False)
+    try:
+        db.execute("ALTER TABLE s_products DROP COLUMN rack")
+        db.execute("DROP TABLE s_writeoffs")
+        with db.atomic():
+            hub_store.ensure_mirrors(db)
+        columns = {r["name"] for r in db.query("SELECT name FROM pragma_table_info('s_products')")}
+        assert "rack" in columns
+        assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 's_writeoffs'") == 1
+    finally:
+        db.close()

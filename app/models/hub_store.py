@@ -61,7 +61,8 @@ def _mirror_columns(table: TableSpec) -> list[tuple[str, str]]:
 
 
 def ensure_mirrors(db: Database) -> None:
-    """Create (or widen) the hub's copy of every shop table. Idempotent."""
+    """Create (or widen) the hub's copy of every shop table: at ``hub init`` and after
+    each upgrade of the hub's schema (``migrate``). Idempotent."""
     for name, table in spec(db).items():
         mirror = MIRROR_PREFIX + name
         cols = _mirror_columns(table)
@@ -385,7 +386,6 @@ def apply_package(db: Database, shop: dict, header: dict, tables: dict, outcome:
     sid = header["shop_id"]
     newer = outcome.kind != "late"
     with db.atomic():
-        ensure_mirrors(db)
         if newer and DELETED in tables:
             outcome.deleted = _delete_rows(db, sid, specs, tables[DELETED]["rows"])
         if newer and header["seq_from"] == 1 and shop["epoch"] is not None:

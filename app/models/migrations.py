@@ -56,12 +56,16 @@ def migrate(db: Database) -> list[int]:
             )
             db.execute(f"PRAGMA user_version = {int(number)}")
         applied.append(number)
-    if applied and current < latest_version() and latest_version() >= 7:
-        # A table a later migration adds logs its changes for sync packages too.
+    if applied:
+        # A table a later migration adds logs its changes for sync packages too, and a
+        # district hub gets its copy of it (or of its new columns).
+        from app.models import hub_store
         from app.models.migrations_sync import install_triggers
 
         with db.atomic():
             install_triggers(db)
+            if hub_store.is_hub(db):
+                hub_store.ensure_mirrors(db)
     return applied
 
 
